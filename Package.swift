@@ -1,0 +1,51 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+// MARK: - Targets
+
+let targets: [Target] = [
+    // Small, dependency-free building blocks (what a package registry would give elsewhere).
+    .target(name: "StrictJSON"),
+    .target(name: "ArgumentKit"),
+
+    // The core: model, parser, evaluator. Foundation only.
+    .target(name: "RAMPolicy", dependencies: ["StrictJSON"]),
+    .target(name: "RAMCatalog", dependencies: ["RAMPolicy"]),
+
+    // The command line, and the one-file executable that calls it.
+    .target(name: "RAMCLI", dependencies: ["RAMPolicy", "RAMCatalog", "ArgumentKit", "StrictJSON"]),
+    .executableTarget(name: "ramcheck", dependencies: ["RAMCLI"]),
+
+    // The benchmark (release build): `swift run -c release ramcheck-bench`.
+    .executableTarget(name: "ramcheck-bench", dependencies: ["RAMPolicy", "RAMCatalog", "RAMCLI", "StrictJSON"]),
+
+    // MARK: Tests
+    .target(name: "TestSupport", dependencies: ["RAMPolicy", "StrictJSON"], path: "Tests/TestSupport"),
+    .testTarget(name: "StrictJSONTests", dependencies: ["StrictJSON"]),
+    .testTarget(name: "ArgumentKitTests", dependencies: ["ArgumentKit"]),
+    .testTarget(name: "RAMPolicyTests", dependencies: ["RAMPolicy", "RAMCatalog", "TestSupport"]),
+    .testTarget(name: "RAMCatalogTests", dependencies: ["RAMCatalog", "TestSupport", "StrictJSON"]),
+    .testTarget(name: "RAMCLITests", dependencies: ["RAMCLI", "TestSupport", "ramcheck"]),
+]
+
+// MARK: - Language settings, applied in one loop
+
+let upcoming: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+]
+for target in targets where target.type != .system {
+    target.swiftSettings = (target.swiftSettings ?? []) + upcoming
+}
+
+// MARK: - Package
+
+let package = Package(
+    name: "ramcheck",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "ramcheck", targets: ["ramcheck"]),
+        .library(name: "RAMPolicy", targets: ["RAMPolicy"]),
+    ],
+    targets: targets,
+    swiftLanguageModes: [.v6]
+)

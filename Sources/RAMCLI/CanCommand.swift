@@ -1,0 +1,66 @@
+import ArgumentKit
+import RAMCatalog
+import RAMPolicy
+import StrictJSON
+
+/// `ramcheck can [ACTION]`: one decision, explained.
+enum CanCommand {
+    static let defaultAction = "emr-serverless-spark:CreateWorkspace"
+
+    static let spec = CommandSpec(
+        name: "can", summary: "May this principal call ACTION? Answers ALLOWED or DENIED, then why.",
+        usage: "[ACTION] (--policy FILE... | --account SNAPSHOT --principal PRINCIPAL) [options]",
+        options: PrincipalOptions.specs + PrincipalOptions.requestSpecs + [PrincipalOptions.formatSpec], maxPositionals: 1,
+        discussion: """
+            ACTION defaults to \(defaultAction).
+            exit: 0 allowed, 1 denied, 2 unusable input or usage error
+            """)
+
+    static func run(_ args: [String], _ output: Output) -> Int32 {
+        let p: ParsedArguments
+        let format: PrincipalOptions.Format
+        var context: RequestContext
+        do throws(ArgumentError) {
+            p = try spec.parse(args)
+            if p.wantsHelp {
+                output.out(spec.helpText)
+                return RAMCLI.Exit.success
+            }
+            format = try PrincipalOptions.format(p)
+            context = try PrincipalOptions.context(p)
+        } catch {
+            return RAMCLI.usageError(error, output)
+        }
+        let setup: PrincipalOptions.Setup
+        do {
+            setup = try PrincipalOptions.setup(p, requirePrincipal: true)
+        } catch {
+            switch error {
+            case .usage(let e): return RAMCLI.usageError(e, output)
+            case .input(let d): return RAMCLI.inputError(d, output)
+            }
+        }
+        if setup.defaultContext { context.setDefault("acs:CurrentTime", value: PrincipalOptions.now()) }
+        let request = Request(
+            principal: setup.principal, action: p.positionals.first ?? defaultAction, resource: p.value("resource"), context: context,
+            sessionPolicy: setup.sessionPolicy, resourceGroup: p.value("resource-group"))
+        let decision: Decision
+        do {
+            decision = try setup.evaluator.evaluate(request)
+        } catch {
+            output.discardStdout()
+            output.err("error: [\(error.code)] \(error.message)" + (error.help.map { "\n  help: \($0)" } ?? ""))
+            return RAMCLI.Exit.usage
+        }
+        switch format {
+        case .json:
+            var w = JSONWriter()
+            DecisionJSON.write(decision, request: request, id: nil, into: &w)
+            output.outBytes(w.bytes)
+            output.out("")
+        case .text:
+            output.out(DecisionText.render(decision, request: request, catalog: Catalog.shared))
+        }
+        return decision.kind.isAllowed ? RAMCLI.Exit.success : RAMCLI.Exit.denied
+    }
+}

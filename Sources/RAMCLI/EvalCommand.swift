@@ -1,0 +1,211 @@
+import ArgumentKit
+import RAMCatalog
+import RAMPolicy
+import StrictJSON
+
+/// `ramcheck eval --requests FILE`: JSON lines in, one decision line out per
+/// request, in input order. A bad line gives an error line and the rest go on.
+enum EvalCommand {
+    static let spec = CommandSpec(
+        name: "eval", summary: "Evaluate many requests: JSON lines in, one decision per line out, in input order.",
+        usage: "--requests FILE|- (--policy FILE... | --account SNAPSHOT) [options]",
+        options: [
+            OptionSpec("requests", value: "FILE", help: "the request lines (`-` for standard input)"),
+            OptionSpec("max-line-length", value: "BYTES", help: "longest request line accepted (default 1048576)"),
+        ] + PrincipalOptions.specs + [PrincipalOptions.formatSpec],
+        maxPositionals: 0,
+        discussion: """
+            A request line: {"id": …, "principal": "user/alice", "action": "…", "resource": "*",
+              "context": {"acs:SourceIp": "10.1.2.3"}, "sessionPolicy": {…}, "resourceGroup": "rg-…"}
+            Only `action` is required (`principal` too with --account). A line that cannot be
+            evaluated gives {"id": …, "error": {"code": …, "message": …}}.
+            exit: 0 every line evaluated, 2 a line was an error line (all lines are still written)
+            or the input is unusable
+            """)
+
+    static func run(_ args: [String], _ output: Output) -> Int32 {
+        let p: ParsedArguments
+        var maxLine = 1 << 20
+        do throws(ArgumentError) {
+            p = try spec.parse(args)
+            if p.wantsHelp {
+                output.out(spec.helpText)
+                return RAMCLI.Exit.success
+            }
+            let f = try PrincipalOptions.format(p)
+            if f == .text { /* JSON lines are the only output; text is accepted for symmetry */ }
+            if let m = p.value("max-line-length") {
+                guard let n = Int(m), n >= 1 else { throw ArgumentError("`--max-line-length` takes a positive number of bytes, not `\(m)`") }
+                maxLine = n
+            }
+            guard p.value("requests") != nil else {
+                throw ArgumentError("`eval` needs `--requests FILE`", help: "give a JSON-lines file, or `-` for standard input")
+            }
+        } catch {
+            return RAMCLI.usageError(error, output)
+        }
+        let setup: PrincipalOptions.Setup
+        do {
+            setup = try PrincipalOptions.setup(p, requirePrincipal: false)
+        } catch {
+            switch error {
+            case .usage(let e): return RAMCLI.usageError(e, output)
+            case .input(let d): return RAMCLI.inputError(d, output)
+            }
+        }
+        let path = p.value("requests") ?? "-"
+        let file: SourceFile
+        do {
+            file = try SourceLoader.read(path, maxBytes: Int.max / 2)
+        } catch {
+            return RAMCLI.inputError([error], output)
+        }
+        let now = setup.defaultContext ? PrincipalOptions.now() : nil
+        let runner = LineRunner(setup: setup, fileName: file.name, now: now, maxLine: maxLine)
+        var failed = false
+        let bytes = file.bytes
+        var start = 0
+        var lineNo = 1
+        var w = JSONWriter()
+        if bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF { start = 3 }
+        while start < bytes.count {
+            var end = start
+            while end < bytes.count && bytes[end] != 0x0A { end += 1 }
+            var lineEnd = end
+            if lineEnd > start && bytes[lineEnd - 1] == 0x0D { lineEnd -= 1 }
+            if !isBlank(bytes, start, lineEnd) {
+                w.bytes.removeAll(keepingCapacity: true)
+                if !runner.run(Array(bytes[start..<lineEnd]), line: lineNo, into: &w) { failed = true }
+                w.bytes.append(0x0A)
+                output.outBytes(w.bytes)
+            }
+            start = end + 1
+            lineNo += 1
+        }
+        return failed ? RAMCLI.Exit.usage : RAMCLI.Exit.success
+    }
+
+    static func isBlank(_ b: [UInt8], _ s: Int, _ e: Int) -> Bool {
+        var k = s
+        while k < e {
+            if b[k] != 0x20 && b[k] != 0x09 { return false }
+            k += 1
+        }
+        return true
+    }
+}
+
+/// Evaluates one request line.
+struct LineRunner {
+    let setup: PrincipalOptions.Setup
+    let fileName: String
+    let now: String?
+    let maxLine: Int
+
+    static let keys: Set<String> = ["id", "principal", "action", "resource", "context", "sessionPolicy", "resourceGroup"]
+
+    struct LineError: Error {
+        let code: String
+        let message: String
+    }
+
+    /// Writes the decision or error line; false for an error line.
+    func run(_ line: [UInt8], line lineNo: Int, into w: inout JSONWriter) -> Bool {
+        var id: JSONValue? = nil
+        do throws(LineError) {
+            guard line.count <= maxLine else {
+                throw LineError(code: "limit-line-length", message: "\(fileName):\(lineNo): the line is \(line.count) bytes, more than the limit of \(maxLine); raise it with `--max-line-length`")
+            }
+            let src = SourceFile(name: fileName, bytes: line, firstLine: lineNo)
+            let value: JSONValue
+            do {
+                value = try JSONParser.parse(src, limits: setup.limits)
+            } catch {
+                throw LineError(code: error.code, message: "\(error.locationText ?? fileName): \(error.message)")
+            }
+            guard let obj = value.objectValue else {
+                throw LineError(code: "request-type", message: "\(fileName):\(lineNo): a request line must be a JSON object, not \(value.typeDescription)")
+            }
+            id = obj["id"]
+            let request = try makeRequest(obj, src)
+            let decision: Decision
+            do {
+                decision = try setup.evaluator.evaluate(request)
+            } catch {
+                throw LineError(code: error.code, message: error.message)
+            }
+            DecisionJSON.write(decision, request: request, id: id, into: &w)
+            return true
+        } catch {
+            DecisionJSON.error(id: id, code: error.code, message: error.message, into: &w)
+            return false
+        }
+    }
+
+    func at(_ src: SourceFile, _ span: Span) -> String { src.location(ofOffset: span.start).description }
+
+    func makeRequest(_ obj: JSONObject, _ src: SourceFile) throws(LineError) -> Request {
+        for m in obj.members where !LineRunner.keys.contains(m.key) {
+            throw LineError(code: "request-unknown-key", message: "\(at(src, m.keySpan)): unknown key `\(m.key)` in a request line")
+        }
+        func string(_ key: String) throws(LineError) -> String? {
+            guard let v = obj.member(key) else { return nil }
+            guard let s = v.value.stringValue else {
+                throw LineError(code: "request-type", message: "\(at(src, v.value.span)): `\(key)` must be a string, not \(v.value.typeDescription)")
+            }
+            return s
+        }
+        guard let action = try string("action") else {
+            throw LineError(code: "request-missing-action", message: "\(fileName):\(src.location(ofOffset: 0).line): the request has no `action`")
+        }
+        var principal = Principal.adHoc
+        if let text = try string("principal") {
+            guard setup.hasSnapshot else {
+                throw LineError(code: "request-principal", message: "`principal` needs `--account`: with `--policy` the principal is ad hoc")
+            }
+            guard let p = Principal(parsing: text) else {
+                throw LineError(code: "request-principal", message: "`\(text)` is not a principal: write `user/NAME`, `role/NAME` or `root`")
+            }
+            principal = p
+        } else if setup.hasSnapshot {
+            if setup.principal != .adHoc {
+                principal = setup.principal
+            } else {
+                throw LineError(code: "request-principal", message: "the request has no `principal` (required with `--account`)")
+            }
+        }
+        var ctx = RequestContext()
+        if let c = obj.member("context") {
+            guard let co = c.value.objectValue else {
+                throw LineError(code: "request-type", message: "\(at(src, c.value.span)): `context` must be an object, not \(c.value.typeDescription)")
+            }
+            for m in co.members {
+                var values: [String] = []
+                let items = m.value.arrayValue ?? [m.value]
+                for item in items {
+                    switch item.kind {
+                    case .string(let s): values.append(s)
+                    case .number(let t): values.append(t)
+                    case .bool(let b): values.append(b ? "true" : "false")
+                    default:
+                        throw LineError(code: "request-type", message: "\(at(src, item.span)): context values must be strings, not \(item.typeDescription)")
+                    }
+                }
+                ctx.add(m.key, values: values)
+            }
+        }
+        if let now { ctx.setDefault("acs:CurrentTime", value: now) }
+        var session = setup.sessionPolicy
+        if let sp = obj["sessionPolicy"] {
+            do {
+                session = try PolicyParser.parse(sp, in: src, name: "sessionPolicy", kind: .session, limits: setup.limits)
+            } catch {
+                let d = error.diagnostics.first
+                throw LineError(code: d?.code ?? "policy-invalid", message: "\(d?.locationText ?? fileName): session policy: \(d?.message ?? "invalid")")
+            }
+        }
+        return Request(
+            principal: principal, action: action, resource: try string("resource"), context: ctx, sessionPolicy: session,
+            resourceGroup: try string("resourceGroup"))
+    }
+}

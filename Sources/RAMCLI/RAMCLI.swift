@@ -1,0 +1,87 @@
+import ArgumentKit
+import Foundation
+import RAMCatalog
+import StrictJSON
+
+/// The `ramcheck` command line: dispatches to one command per file.
+public enum RAMCLI {
+    public static let version = "0.1.0"
+
+    /// Exit codes, grep's convention (INTERFACE.md).
+    public enum Exit {
+        public static let success: Int32 = 0
+        public static let denied: Int32 = 1
+        public static let usage: Int32 = 2
+    }
+
+    /// Runs the program with its arguments (the first is the program name) and
+    /// writes to the process's stdout and stderr.
+    public static func main(_ arguments: [String]) -> Int32 {
+        let colour = isatty(1) != 0 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
+        let output = Output(colour: colour, sink: { writeAll(1, $0) })
+        let code = run(Array(arguments.dropFirst()), output: output)
+        output.flushStdout()
+        writeAll(2, output.stderr)
+        return code
+    }
+
+    /// Runs a command line into `output` (the tests call this directly).
+    public static func run(_ args: [String], output: Output) -> Int32 {
+        guard let command = args.first else {
+            output.err(topHelp)
+            return Exit.usage
+        }
+        let rest = Array(args.dropFirst())
+        switch command {
+        case "--version", "version":
+            output.out("ramcheck \(version)\ncatalog \(Catalog.version)")
+            return Exit.success
+        case "--help", "-h", "help":
+            output.out(topHelp)
+            return Exit.success
+        case "can": return CanCommand.run(rest, output)
+        case "eval": return EvalCommand.run(rest, output)
+        case "actions": return ActionsCommand.run(rest, output)
+        case "lint", "gate", "probe", "fetch", "explain-denial", "diff", "audit":
+            output.err("error: `ramcheck \(command)` is not available in this version (\(version))\n  help: see the README's roadmap; available commands: can, eval, actions")
+            return Exit.usage
+        default:
+            let known = ["can", "eval", "actions"]
+            let near = known.first { $0.hasPrefix(command.prefix(2)) }
+            output.err("error: unknown command `\(command)`" + (near.map { "\n  help: did you mean `\($0)`?" } ?? "\n  help: run `ramcheck --help`"))
+            return Exit.usage
+        }
+    }
+
+    static let topHelp = """
+        ramcheck — an Alibaba Cloud RAM policy and access analyzer
+
+        usage: ramcheck <command> [options]
+
+        commands:
+          can [ACTION]           may this principal call ACTION? (default emr-serverless-spark:CreateWorkspace)
+          eval --requests FILE   many decisions: JSON lines in, JSON lines out
+          actions [PATTERN]      the catalog: actions a pattern covers, with their RAM facts
+
+        global:
+          --format text|json     output format
+          --help                 help for a command
+          --version              the program and catalog versions
+
+        exit codes: 0 allowed / success, 1 denied, 2 unusable input or usage error
+        """
+
+    /// Prints a usage error and returns exit 2.
+    static func usageError(_ e: ArgumentError, _ output: Output) -> Int32 {
+        output.discardStdout()
+        output.err("error: \(e.message)" + (e.help.map { "\n  help: \($0)" } ?? ""))
+        return Exit.usage
+    }
+
+    /// Prints diagnostics and returns exit 2.
+    static func inputError(_ list: [Diagnostic], _ output: Output) -> Int32 {
+        output.discardStdout()
+        output.diagnostics(list)
+        return Exit.usage
+    }
+}

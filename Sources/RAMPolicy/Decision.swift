@@ -1,0 +1,131 @@
+import StrictJSON
+
+/// The answer: allowed, or denied explicitly or implicitly.
+public enum DecisionKind: String, Sendable {
+    case allow
+    case explicitDeny
+    case implicitDeny
+
+    public var isAllowed: Bool { self == .allow }
+}
+
+/// The layer that produced a denial, named exactly as Alibaba Cloud names it in
+/// `AccessDeniedDetail.PolicyType` (and `DecodeDiagnosticMessage`).
+public enum PolicyType: String, Sendable, CaseIterable {
+    case controlPolicy = "ControlPolicy"
+    case sessionPolicy = "SessionPolicy"
+    case accountLevelIdentityBasedPolicy = "AccountLevelIdentityBasedPolicy"
+    case resourceGroupLevelIdentityBasedPolicy = "ResourceGroupLevelIdentityBasedPolicy"
+    case assumeRolePolicy = "AssumeRolePolicy"
+
+    /// For text output: `control policy`, `session policy` …
+    public var phrase: String {
+        switch self {
+        case .controlPolicy: return "control policy"
+        case .sessionPolicy: return "session policy"
+        case .accountLevelIdentityBasedPolicy: return "account-level identity policy"
+        case .resourceGroupLevelIdentityBasedPolicy: return "resource-group-level identity policy"
+        case .assumeRolePolicy: return "role trust policy"
+        }
+    }
+}
+
+/// Why a condition key did not hold.
+public struct ConditionFailure: Sendable, Equatable {
+    public enum Kind: String, Sendable {
+        /// The request has no value for the key.
+        case missing
+        /// The request value does not match.
+        case mismatch
+        /// The request value is not of the operator's type.
+        case malformed
+    }
+
+    public var kind: Kind
+    public var key: String
+    public var op: ConditionOperator
+    public var expected: [String]
+    /// The request's values (empty when missing).
+    public var actual: [String]
+}
+
+/// Why a statement that named the action did not apply.
+public enum IneffectiveReason: Sendable, Equatable {
+    /// The resource patterns cannot match the request resource. `allResourcesOnly`:
+    /// the action has no resource-level permission, so the resource is `*`.
+    case resource(patterns: [String], resource: String, negated: Bool, allResourcesOnly: Bool)
+    case condition(ConditionFailure)
+    /// A trust-policy statement whose `Principal` does not name the caller.
+    case principal(caller: [String])
+
+    /// One line for `reason` in JSON and text output.
+    public var text: String {
+        switch self {
+        case .resource(let patterns, let resource, let negated, let allOnly):
+            let list = patterns.map { "`\($0)`" }.joined(separator: ", ")
+            if allOnly {
+                return negated
+                    ? "NotResource \(list) excludes `*`: the action supports All Resources only"
+                    : "Resource cannot match `*`: the action supports All Resources only (Resource is \(list))"
+            }
+            return negated
+                ? "NotResource \(list) excludes the resource `\(resource)`"
+                : "Resource \(list) does not match the resource `\(resource)`"
+        case .condition(let f):
+            let expected = f.expected.map { "`\($0)`" }.joined(separator: ", ")
+            switch f.kind {
+            case .missing:
+                return "condition `\(f.op.rawValue)` on `\(f.key)` (expects \(f.op.phrase) \(expected)): the request has no value for `\(f.key)`"
+            case .malformed:
+                let actual = f.actual.map { "`\($0)`" }.joined(separator: ", ")
+                return "condition `\(f.op.rawValue)` on `\(f.key)`: the request value \(actual) is not \(f.op.valueType.article)"
+            case .mismatch:
+                let actual = f.actual.map { "`\($0)`" }.joined(separator: ", ")
+                return "condition `\(f.op.rawValue)` on `\(f.key)` failed: expected \(f.op.phrase) \(expected), got \(actual)"
+            }
+        case .principal(let caller):
+            let c = caller.map { "`\($0)`" }.joined(separator: " or ")
+            return caller.isEmpty ? "`Principal` does not name the caller" : "`Principal` names none of \(c)"
+        }
+    }
+}
+
+/// One statement's part in a decision.
+public struct StatementResult: Sendable {
+    public enum Role: String, Sendable {
+        case allowed, denied, ineffective
+    }
+
+    public var policy: String
+    /// The layer the statement was evaluated in.
+    public var layer: PolicyType
+    public var statement: Int
+    public var effect: Effect
+    public var location: SourceLocation
+    public var sourceLine: String
+    /// The element the explanation is about (the failing `Resource`, condition key,
+    /// `Principal`, or the matching `Action`), with its source line.
+    public var focus: SourceLocation
+    public var focusLine: String
+    public var role: Role
+    public var reason: IneffectiveReason?
+    /// The action the statement was evaluated for (differs from the request's for a dependent action).
+    public var action: String
+    public var sid: String?
+}
+
+/// The full answer to a ``Request``.
+public struct Decision: Sendable {
+    public var kind: DecisionKind
+    /// `nil` when allowed.
+    public var policyType: PolicyType?
+    /// The action that was denied (the request's, or one of its dependent actions).
+    public var deniedAction: String?
+    /// The resource the request was evaluated on (`*` for All Resources actions).
+    public var resource: String
+    public var statements: [StatementResult]
+    public var missingContextKeys: [String]
+    public var assumptions: [Assumption]
+    /// Remarks for the reader (a `--resource` ignored, root allowed everything …).
+    public var notes: [String]
+}

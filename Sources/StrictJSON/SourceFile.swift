@@ -1,0 +1,160 @@
+/// A text as it was read, with the line table needed to turn byte offsets into
+/// line and column numbers.
+///
+/// Columns count Unicode scalars (a tab is one column); a byte-order mark at the
+/// start of the file is not counted. Lines end at LF, CRLF or a lone CR.
+///
+/// A source can be *embedded* in another: a policy document given as a JSON string
+/// inside an account snapshot is parsed as its own source, but every position in it
+/// is reported at the place in the outer file where that character was written.
+public final class SourceFile: Sendable {
+    /// The file name as the user gave it (or a description such as `<stdin>`).
+    public let name: String
+    /// The text as UTF-8 bytes, exactly as read.
+    public let bytes: [UInt8]
+    /// Byte offset of the first byte of each line.
+    private let lineStarts: [Int]
+    /// For an embedded source: the outer file, and for each inner byte the outer offset.
+    private let embedding: Embedding?
+
+    struct Embedding: Sendable {
+        let parent: SourceFile
+        let offsets: [Int32]
+    }
+
+    /// Lines before this text in the file it comes from (a line of a JSON-lines file).
+    private let lineOffset: Int
+
+    /// - Parameter firstLine: the line number of the text's first line, for a text
+    ///   that is one line of a larger file.
+    public init(name: String, bytes: [UInt8], firstLine: Int = 1) {
+        self.name = name
+        self.bytes = bytes
+        self.lineStarts = SourceFile.computeLineStarts(bytes)
+        self.embedding = nil
+        self.lineOffset = firstLine - 1
+    }
+
+    public convenience init(name: String, text: String) {
+        self.init(name: name, bytes: Array(text.utf8))
+    }
+
+    /// An inner source whose byte `i` was written at `offsets[i]` of `parent`.
+    /// `offsets` has one more entry than `bytes` (the end position).
+    public init(embeddedIn parent: SourceFile, bytes: [UInt8], offsets: [Int32]) {
+        self.name = parent.name
+        self.bytes = bytes
+        self.lineStarts = SourceFile.computeLineStarts(bytes)
+        self.embedding = Embedding(parent: parent, offsets: offsets)
+        self.lineOffset = 0
+    }
+
+    /// Whether the source is a string embedded in another file.
+    public var isEmbedded: Bool { embedding != nil }
+
+    /// The number of Unicode scalars in the text (what RAM's size limits count).
+    public var scalarCount: Int {
+        var n = 0
+        for b in bytes where b & 0xC0 != 0x80 { n += 1 }
+        return n
+    }
+
+    private static func computeLineStarts(_ bytes: [UInt8]) -> [Int] {
+        var starts = [0]
+        var i = 0
+        let n = bytes.count
+        while i < n {
+            let b = bytes[i]
+            if b == 0x0A {
+                starts.append(i + 1)
+            } else if b == 0x0D {
+                if i + 1 < n && bytes[i + 1] == 0x0A { i += 1 }
+                starts.append(i + 1)
+            }
+            i += 1
+        }
+        return starts
+    }
+
+    /// The 1-based line and column of a byte offset, in the outermost file.
+    public func location(ofOffset offset: Int) -> SourceLocation {
+        if let e = embedding {
+            let clamped = max(0, min(offset, e.offsets.count - 1))
+            return e.parent.location(ofOffset: Int(e.offsets[clamped]))
+        }
+        let off = max(0, min(offset, bytes.count))
+        var lo = 0
+        var hi = lineStarts.count - 1
+        while lo < hi {
+            let mid = (lo + hi + 1) / 2
+            if lineStarts[mid] <= off { lo = mid } else { hi = mid - 1 }
+        }
+        var start = lineStarts[lo]
+        if lo == 0 && bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF {
+            start = min(3, off)
+        }
+        var column = 1
+        var i = start
+        while i < off {
+            if bytes[i] & 0xC0 != 0x80 { column += 1 }
+            i += 1
+        }
+        return SourceLocation(file: name, line: lo + 1 + lineOffset, column: column)
+    }
+
+    /// The text of a 1-based line in the outermost file, without its line break
+    /// (invalid UTF-8 shown as U+FFFD).
+    public func lineText(_ line: Int) -> String {
+        if let e = embedding { return e.parent.lineText(line) }
+        let line = line - lineOffset
+        guard line >= 1 && line <= lineStarts.count else { return "" }
+        var start = lineStarts[line - 1]
+        if line == 1 && bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF { start = 3 }
+        var end = line < lineStarts.count ? lineStarts[line] : bytes.count
+        while end > start && (bytes[end - 1] == 0x0A || bytes[end - 1] == 0x0D) { end -= 1 }
+        return String(decoding: bytes[start..<end], as: UTF8.self)
+    }
+}
+
+/// A resolved position: file, 1-based line, 1-based column (Unicode scalars).
+public struct SourceLocation: Sendable, Hashable, CustomStringConvertible {
+    public var file: String
+    public var line: Int
+    public var column: Int
+
+    public init(file: String, line: Int, column: Int) {
+        self.file = file
+        self.line = line
+        self.column = column
+    }
+
+    /// `file:line:column`.
+    public var description: String { "\(file):\(line):\(column)" }
+}
+
+/// A half-open byte range in a source.
+public struct Span: Sendable, Hashable {
+    public var start: Int
+    public var end: Int
+
+    public init(start: Int, end: Int) {
+        self.start = start
+        self.end = end
+    }
+
+    public static let zero = Span(start: 0, end: 0)
+}
+
+/// A span together with the source it belongs to, resolvable to line and column.
+public struct SourceRange: Sendable {
+    public let file: SourceFile
+    public let span: Span
+
+    public init(file: SourceFile, span: Span) {
+        self.file = file
+        self.span = span
+    }
+
+    public var start: SourceLocation { file.location(ofOffset: span.start) }
+    public var end: SourceLocation { file.location(ofOffset: span.end) }
+}
