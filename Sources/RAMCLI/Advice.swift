@@ -18,7 +18,9 @@ enum Advice {
         case .implicitDeny:
             let allOnly = catalog.isAllResources(action.lowercased())
             let resource = allOnly ? "*" : d.resource
-            for s in d.statements where s.role == .ineffective && s.effect == .allow && s.layer == type {
+            // The near misses of the denying layer, and of the role's trust policy when
+            // the identity side denied an AssumeRole that the trust policy also refuses.
+            for s in d.statements where s.role == .ineffective && s.effect == .allow && (s.layer == type || s.layer == .assumeRolePolicy) {
                 switch s.reason {
                 case .resource(_, _, let negated, true)?:
                     out.append("statement \(s.statement) of `\(s.policy)` (\(s.location)): set its \(negated ? "NotResource" : "Resource") to `\"Resource\": \"*\"`; `\(action)` supports All Resources only")
@@ -46,7 +48,8 @@ enum Advice {
                 out.append("add the caller to the role's trust policy: `\"Principal\": {\"RAM\": [\"acs:ram::<account-id>:\(principalFragment(request.principal))\"]}`")
             case .accountLevelIdentityBasedPolicy, .resourceGroupLevelIdentityBasedPolicy:
                 let who = request.principal == .adHoc ? "the principal" : "`\(request.principal)`"
-                out.append("or attach to \(who) a policy with {\"Effect\": \"Allow\", \"Action\": \"\(action)\", \"Resource\": \"\(resource)\"}")
+                let scope = type == .resourceGroupLevelIdentityBasedPolicy ? " (at account level, or in this resource group)" : ""
+                out.append("\(out.isEmpty ? "" : "or ")attach to \(who)\(scope) a policy with {\"Effect\": \"Allow\", \"Action\": \"\(action)\", \"Resource\": \"\(resource)\"}")
             }
         case .allow:
             break

@@ -26,6 +26,13 @@ struct Trace {
         var assumptions = AssumptionSet()
         var statements: [StatementResult] = []
         for (r, flags) in deciding {
+            // Allows of earlier layers did not decide a denial; a denial is decided by
+            // the Deny statements of the denying layer (an implicit deny by none).
+            switch o.kind {
+            case .allow: break
+            case .explicitDeny: if r.role != .denied || r.layer != o.policyType { continue }
+            case .implicitDeny: continue
+            }
             statements.append(r)
             assumptions.formUnion(flags)
         }
