@@ -12,6 +12,11 @@ public struct SnapshotLoader {
     public static func load(_ file: SourceFile, limits: JSONLimits = .default) throws(DiagnosticList) -> AccountSnapshot {
         let root: JSONValue
         do { root = try JSONParser.parse(file, limits: limits) } catch { throw DiagnosticList([error]) }
+        return try load(root, in: file, limits: limits)
+    }
+
+    /// Loads a snapshot given as a parsed value of `file` (a snapshot inside another document).
+    public static func load(_ root: JSONValue, in file: SourceFile, limits: JSONLimits = .default) throws(DiagnosticList) -> AccountSnapshot {
         var l = SnapshotLoader(file: file, limits: limits)
         let snap = l.snapshot(root)
         guard l.errors.isEmpty, let snap else { throw DiagnosticList(l.errors) }
@@ -128,14 +133,22 @@ public struct SnapshotLoader {
         var roles: [(name: String, role: AccountSnapshot.Role)] = []
         if let rv = o["roles"] {
             for m in members(rv, "`roles`") {
-                guard let r = object(m.value, "role `\(m.key)`", keys: ["trustPolicy", "policies", "resourceGroupPolicies"]) else { continue }
+                guard let r = object(m.value, "role `\(m.key)`", keys: ["trustPolicy", "trustPolicyFile", "policies", "resourceGroupPolicies"]) else {
+                    continue
+                }
                 var trust: Policy? = nil
-                if let t = r["trustPolicy"] {
+                let trustName = "\(m.key) (trust policy)"
+                if let t = r["trustPolicy"], let f = r.member("trustPolicyFile") {
+                    _ = t
+                    error("snapshot-document", "role `\(m.key)` has both `trustPolicy` and `trustPolicyFile`", f.keySpan, help: "keep exactly one")
+                } else if let t = r["trustPolicy"] {
                     do {
-                        trust = try PolicyParser.parse(t, in: file, name: "\(m.key) (trust policy)", kind: .trust, type: "Trust", limits: limits)
+                        trust = try PolicyParser.parse(t, in: file, name: trustName, kind: .trust, type: "Trust", limits: limits)
                     } catch {
                         errors += error.diagnostics
                     }
+                } else if let f = r.member("trustPolicyFile") {
+                    trust = policyFile(f, name: trustName, kind: .trust, type: "Trust")
                 }
                 let (acc, rg) = attachments(r, owner: "role `\(m.key)`", byName: byName, known: known)
                 roles.append((m.key, AccountSnapshot.Role(trustPolicy: trust, policies: acc, resourceGroupPolicies: rg)))
@@ -201,6 +214,27 @@ public struct SnapshotLoader {
         return (acc, rg)
     }
 
+    /// A document in a file named relative to the snapshot's directory.
+    mutating func policyFile(_ path: JSONObject.Member, name: String, kind: PolicyKind, type: String) -> Policy? {
+        guard let rel = path.value.stringValue else {
+            error("snapshot-type", "`\(path.key)` must be a string, not \(path.value.typeDescription)", path.value.span)
+            return nil
+        }
+        let full = SourceLoader.resolve(rel, against: file.name)
+        do {
+            let src = try SourceLoader.read(full, maxBytes: limits.maxBytes)
+            do {
+                return try PolicyParser.parse(src, name: name, kind: kind, type: type, limits: limits)
+            } catch {
+                errors += error.diagnostics
+                return nil
+            }
+        } catch {
+            self.error(error.code, "policy `\(name)`: \(error.message)", path.value.span, help: error.help)
+            return nil
+        }
+    }
+
     mutating func policyEntry(_ m: JSONObject.Member) -> Policy? {
         guard let o = object(m.value, "policy `\(m.key)`", keys: ["type", "document", "file", "version", "description"]) else { return nil }
         var kind = PolicyKind.identity
@@ -229,21 +263,7 @@ public struct SnapshotLoader {
             if let doc {
                 return try PolicyParser.parse(doc, in: file, name: m.key, kind: kind, type: type, limits: limits)
             }
-            if let path {
-                guard let rel = path.value.stringValue else {
-                    error("snapshot-type", "`file` must be a string, not \(path.value.typeDescription)", path.value.span)
-                    return nil
-                }
-                let full = SourceLoader.resolve(rel, against: file.name)
-                let src: SourceFile
-                do {
-                    src = try SourceLoader.read(full, maxBytes: limits.maxBytes)
-                } catch {
-                    self.error(error.code, "policy `\(m.key)`: \(error.message)", path.value.span, help: error.help)
-                    return nil
-                }
-                return try PolicyParser.parse(src, name: m.key, kind: kind, type: type, limits: limits)
-            }
+            if let path { return policyFile(path, name: m.key, kind: kind, type: type) }
         } catch {
             errors += error.diagnostics
             return nil
