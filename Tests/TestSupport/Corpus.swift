@@ -108,8 +108,15 @@ public enum Corpus {
     }
 
     public static func decisionCases(_ url: URL, facts base: any ActionFacts) throws -> [DecisionCase] {
-        let (src, o) = try read(url)
-        let file = url.lastPathComponent
+        let (src, top) = try read(url)
+        // A file holds one set of policies and its cases, or several under `sets`.
+        let sets = top["sets"]?.arrayValue?.compactMap(\.objectValue) ?? [top]
+        var out: [DecisionCase] = []
+        for o in sets { out += try decisionCases(o, src, file: url.lastPathComponent, facts: base) }
+        return out
+    }
+
+    static func decisionCases(_ o: JSONObject, _ src: SourceFile, file: String, facts base: any ActionFacts) throws -> [DecisionCase] {
         var dependents: [String: [String]] = [:]
         if let d = o["dependentActions"]?.objectValue {
             for m in d.members { dependents[m.key.lowercased()] = (m.value.arrayValue ?? []).compactMap(\.stringValue) }
