@@ -65,7 +65,8 @@ public struct Catalog: ActionFacts {
     /// Every action, by service and then in the data's order.
     public let actions: [ActionInfo]
     private let byLower: [String: Int]
-    private let operationLevelCodes: Set<String>
+    /// `<code>:` of each operation-level service.
+    private let operationLevelPrefixes: [String]
 
     public init() {
         let all = Catalog.emrServerlessSpark + Catalog.ramAndSTS
@@ -73,7 +74,7 @@ public struct Catalog: ActionFacts {
         var index: [String: Int] = [:]
         for (n, a) in all.enumerated() where index[a.action.lowercased()] == nil { index[a.action.lowercased()] = n }
         byLower = index
-        operationLevelCodes = Set(services.filter(\.operationLevel).map(\.ramCode))
+        operationLevelPrefixes = services.filter(\.operationLevel).map { $0.ramCode + ":" }
     }
 
     /// Case-insensitive look-up (SEMANTICS §2.5).
@@ -94,7 +95,7 @@ public struct Catalog: ActionFacts {
     // MARK: ActionFacts
 
     public func isAllResources(_ actionLower: String) -> Bool {
-        if let colon = actionLower.firstIndex(of: ":"), operationLevelCodes.contains(String(actionLower[..<colon])) { return true }
+        for p in operationLevelPrefixes where actionLower.hasPrefix(p) { return true }
         guard let n = byLower[actionLower] else { return false }
         return actions[n].resourceTypes == ["*"]
     }

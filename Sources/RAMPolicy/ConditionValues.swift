@@ -142,7 +142,7 @@ public struct IPAddress: Sendable, Hashable {
     public let value: UInt128
 
     public init?(_ text: String) {
-        if text.contains(":") {
+        if text.utf8.contains(UInt8(ascii: ":")) {
             guard let v = IPAddress.parseV6(Substring(text)) else { return nil }
             isV6 = true
             value = v
@@ -153,17 +153,34 @@ public struct IPAddress: Sendable, Hashable {
         }
     }
 
+    /// Dotted quad, each part 0–255 without leading zeros.
     static func parseV4(_ s: Substring) -> UInt32? {
-        let parts = s.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count == 4 else { return nil }
         var v: UInt32 = 0
-        for p in parts {
-            guard !p.isEmpty, p.count <= 3, p.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
-            if p.count > 1 && p.first == "0" { return nil }
-            guard let n = UInt32(p), n <= 255 else { return nil }
-            v = v << 8 | n
+        var part: UInt32 = 0
+        var digits = 0
+        var parts = 0
+        var leadingZero = false
+        for b in s.utf8 {
+            if b == UInt8(ascii: ".") {
+                guard digits > 0, parts < 3 else { return nil }
+                v = v << 8 | part
+                parts += 1
+                part = 0
+                digits = 0
+                leadingZero = false
+            } else if b >= 0x30 && b <= 0x39 {
+                if leadingZero { return nil }
+                if digits == 0 && b == 0x30 { leadingZero = true }
+                digits += 1
+                guard digits <= 3 else { return nil }
+                part = part * 10 + UInt32(b - 0x30)
+                guard part <= 255 else { return nil }
+            } else {
+                return nil
+            }
         }
-        return v
+        guard digits > 0, parts == 3 else { return nil }
+        return v << 8 | part
     }
 
     static func parseV6(_ s: Substring) -> UInt128? {
@@ -173,7 +190,7 @@ public struct IPAddress: Sendable, Hashable {
         var halves: [String] = []
         if let r = s.firstRange(of: "::") {
             halves = [String(s[..<r.lowerBound]), String(s[r.upperBound...])]
-            if halves[1].contains("::") { return nil }
+            if halves[1].firstRange(of: "::") != nil { return nil }
         } else {
             halves = [String(s)]
         }
@@ -183,7 +200,7 @@ public struct IPAddress: Sendable, Hashable {
             let items = part.split(separator: ":", omittingEmptySubsequences: false)
             var out: [UInt16] = []
             for (n, item) in items.enumerated() {
-                if n == items.count - 1 && allowV4Tail && item.contains(".") {
+                if n == items.count - 1 && allowV4Tail && item.utf8.contains(UInt8(ascii: ".")) {
                     guard let v4 = parseV4(item) else { return nil }
                     out.append(UInt16(v4 >> 16))
                     out.append(UInt16(v4 & 0xFFFF))

@@ -90,28 +90,45 @@ public enum IneffectiveReason: Sendable, Equatable {
     }
 }
 
-/// One statement's part in a decision.
+/// One statement's part in a decision. Positions and quoted lines are computed
+/// when asked for, so a decision that is never printed costs no line look-ups.
 public struct StatementResult: Sendable {
     public enum Role: String, Sendable {
         case allowed, denied, ineffective
     }
 
-    public var policy: String
+    /// The document the statement belongs to.
+    public let document: Policy
+    public let statementRef: Statement
     /// The layer the statement was evaluated in.
     public var layer: PolicyType
-    public var statement: Int
-    public var effect: Effect
-    public var location: SourceLocation
-    public var sourceLine: String
-    /// The element the explanation is about (the failing `Resource`, condition key,
-    /// `Principal`, or the matching `Action`), with its source line.
-    public var focus: SourceLocation
-    public var focusLine: String
     public var role: Role
     public var reason: IneffectiveReason?
     /// The action the statement was evaluated for (differs from the request's for a dependent action).
     public var action: String
-    public var sid: String?
+    /// The element the explanation is about (the failing `Resource`, condition key,
+    /// `Principal`, or the matching `Action`).
+    let focusSpan: Span
+
+    init(document: Policy, statement: Statement, layer: PolicyType, role: Role, reason: IneffectiveReason?, action: String, focusSpan: Span) {
+        self.document = document
+        self.statementRef = statement
+        self.layer = layer
+        self.role = role
+        self.reason = reason
+        self.action = action
+        self.focusSpan = focusSpan
+    }
+
+    public var policy: String { document.name }
+    public var statement: Int { statementRef.index }
+    public var effect: Effect { statementRef.effect }
+    public var sid: String? { statementRef.sid }
+    /// `file:line:col` of the statement's opening brace.
+    public var location: SourceLocation { document.source.location(ofOffset: statementRef.span.start) }
+    public var sourceLine: String { document.source.lineText(location.line) }
+    public var focus: SourceLocation { document.source.location(ofOffset: focusSpan.start) }
+    public var focusLine: String { document.source.lineText(focus.line) }
 }
 
 /// The full answer to a ``Request``.

@@ -55,63 +55,81 @@ extension Evaluator {
         case ineffective(IneffectiveReason?, AssumptionSet)
     }
 
-    /// One layer: a matching Deny is an explicit deny, else a matching Allow allows,
-    /// else an implicit deny. With a trace, the whole layer is evaluated.
-    func evalLayer(_ idx: LayerIndex, _ layer: PolicyType, _ rq: Prepared, caller: [String]?, _ trace: inout Trace) -> DecisionKind {
+    /// The running state of one layer's evaluation (a struct, so that the scan
+    /// allocates nothing when there is no trace).
+    struct LayerScan {
         var sawAllow = false
         var sawDeny = false
         var allowHits: [(StatementResult, AssumptionSet)] = []
         var denyHits: [(StatementResult, AssumptionSet)] = []
-        func visit(_ n: Int32, _ trace: inout Trace) -> Bool {
-            let e = idx.entries[Int(n)]
-            let s = e.statement
-            if !trace.enabled {
-                if s.effect == .allow && sawAllow { return true }
-            }
-            switch evalStatement(s, rq, caller: caller, explain: trace.enabled, &trace) {
-            case .notNamed:
-                return true
-            case .matched(var flags):
-                if e.policy.singleStatementObject { flags.insert(.singleStatementObject) }
-                if s.sid != nil { flags.insert(.sidAccepted) }
-                if s.effect == .deny { sawDeny = true } else { sawAllow = true }
-                if trace.enabled {
-                    let r = result(e, layer, rq, s.effect == .deny ? .denied : .allowed, nil)
-                    if s.effect == .deny { denyHits.append((r, flags)) } else { allowHits.append((r, flags)) }
-                    return true
-                }
-                return s.effect != .deny
-            case .ineffective(let reason, let flags):
-                if trace.enabled { trace.ineffective.append((result(e, layer, rq, .ineffective, reason), flags)) }
-                return true
-            }
+    }
+
+    /// One layer: a matching Deny is an explicit deny, else a matching Allow allows,
+    /// else an implicit deny. With a trace, the whole layer is evaluated; without
+    /// one it stops at the first Deny and skips Allows once one matched.
+    func evalLayer(_ idx: LayerIndex, _ layer: PolicyType, _ rq: Prepared, caller: [String]?, _ trace: inout Trace) -> DecisionKind {
+        var scan = LayerScan()
+        if let list = idx.byAction[rq.actionKey], !scanList(list, idx, layer, rq, caller, &scan, &trace) {
+            return .explicitDeny
         }
-        let lists: [[Int32]] = [idx.byService[rq.service] ?? [], idx.wild]
-        outer: for list in lists {
-            for n in list where !visit(n, &trace) { break outer }
+        if let list = idx.byService[rq.serviceKey], !scanList(list, idx, layer, rq, caller, &scan, &trace) {
+            return .explicitDeny
+        }
+        if !idx.wild.isEmpty, !scanList(idx.wild, idx, layer, rq, caller, &scan, &trace) {
+            return .explicitDeny
         }
         if trace.enabled {
-            if sawDeny {
-                trace.deciding += denyHits.sorted { order($0.0, $1.0) }
-            } else if sawAllow {
-                trace.deciding += allowHits.sorted { order($0.0, $1.0) }
+            if scan.sawDeny {
+                trace.deciding += scan.denyHits.sorted { order($0.0, $1.0) }
+            } else if scan.sawAllow {
+                trace.deciding += scan.allowHits.sorted { order($0.0, $1.0) }
             }
             trace.ineffective.sort { order($0.0, $1.0) }
         }
-        return sawDeny ? .explicitDeny : (sawAllow ? .allow : .implicitDeny)
+        return scan.sawDeny ? .explicitDeny : (scan.sawAllow ? .allow : .implicitDeny)
+    }
+
+    /// Visits candidate statements; false when evaluation can stop (a Deny matched, no trace).
+    @inline(__always)
+    func scanList(
+        _ list: [Int32], _ idx: LayerIndex, _ layer: PolicyType, _ rq: Prepared, _ caller: [String]?, _ scan: inout LayerScan,
+        _ trace: inout Trace
+    ) -> Bool {
+        let explain = trace.enabled
+        for n in list {
+            let s = idx.statements[Int(n)]
+            if !explain && s.effect == .allow && scan.sawAllow { continue }
+            switch evalStatement(s, rq, caller: caller, explain: explain, &trace) {
+            case .notNamed:
+                continue
+            case .matched(var flags):
+                if s.effect == .deny { scan.sawDeny = true } else { scan.sawAllow = true }
+                guard explain else {
+                    if s.effect == .deny { return false }
+                    continue
+                }
+                let policy = idx.policies[Int(n)]
+                if policy.singleStatementObject { flags.insert(.singleStatementObject) }
+                if s.sid != nil { flags.insert(.sidAccepted) }
+                let r = result(policy, s, layer, rq, s.effect == .deny ? .denied : .allowed, nil)
+                if s.effect == .deny { scan.denyHits.append((r, flags)) } else { scan.allowHits.append((r, flags)) }
+            case .ineffective(let reason, let flags):
+                if explain { trace.ineffective.append((result(idx.policies[Int(n)], s, layer, rq, .ineffective, reason), flags)) }
+            }
+        }
+        return true
     }
 
     private func order(_ a: StatementResult, _ b: StatementResult) -> Bool {
-        if a.location.file != b.location.file { return a.location.file < b.location.file }
-        if a.location.line != b.location.line { return a.location.line < b.location.line }
-        return a.location.column < b.location.column
+        let fa = a.document.source.name
+        let fb = b.document.source.name
+        if fa != fb { return fa < fb }
+        return a.document.source.rootOffset(of: a.statementRef.span.start) < b.document.source.rootOffset(of: b.statementRef.span.start)
     }
 
-    func result(_ e: LayerIndex.Entry, _ layer: PolicyType, _ rq: Prepared, _ role: StatementResult.Role, _ reason: IneffectiveReason?)
+    func result(_ policy: Policy, _ s: Statement, _ layer: PolicyType, _ rq: Prepared, _ role: StatementResult.Role, _ reason: IneffectiveReason?)
         -> StatementResult
     {
-        let s = e.statement
-        let loc = e.policy.location(of: s)
         var focusSpan = s.actions.keySpan
         switch reason {
         case .resource?: focusSpan = s.resources?.keySpan ?? s.span
@@ -120,11 +138,7 @@ extension Evaluator {
         case .principal?: focusSpan = s.principal?.span ?? s.span
         case nil: break
         }
-        let focus = e.policy.source.location(ofOffset: focusSpan.start)
-        return StatementResult(
-            policy: e.policy.name, layer: layer, statement: s.index, effect: s.effect, location: loc,
-            sourceLine: e.policy.source.lineText(loc.line), focus: focus, focusLine: e.policy.source.lineText(focus.line), role: role,
-            reason: reason, action: rq.action, sid: s.sid)
+        return StatementResult(document: policy, statement: s, layer: layer, role: role, reason: reason, action: rq.action, focusSpan: focusSpan)
     }
 
     // MARK: - One statement
@@ -154,7 +168,7 @@ extension Evaluator {
             if !hit {
                 if !explain { return .ineffective(nil, flags) }
                 if failure == nil { failure = .principal(caller: caller) }
-                if let acct = accountId, named.contains("acs:ram::\(acct):root"), caller.first?.contains(":role/") == true {
+                if let acct = accountId, named.contains("acs:ram::\(acct):root"), caller.first?.hasPrefix("acs:ram::\(acct):role/") == true {
                     rootOnlyMiss = true
                 }
             }
@@ -162,7 +176,8 @@ extension Evaluator {
         // Conditions: every operator, every key under it, must hold.
         var conditionFailure: ConditionFailure? = nil
         var failFlags = AssumptionSet()
-        for e in s.conditions {
+        for k in s.conditions.indices {
+            let e = s.conditions[k]
             var entryFlags = AssumptionSet()
             let f = evalEntry(e, rq.context, &entryFlags, explain: explain)
             if let f {
@@ -206,7 +221,7 @@ extension Evaluator {
             return ConditionFailure(kind: .missing, key: e.key, op: e.op, expected: e.texts, actual: [])
         }
         if entry.key != e.key { flags.insert(.conditionKeysCaseInsensitive) }
-        if e.singleString && e.op.valueType == .ip && e.texts.first?.contains("/") == true { flags.insert(.singleCidrString) }
+        if e.singleCIDR { flags.insert(.singleCidrString) }
         if entry.values.count > 1 { flags.insert(.multiValuedAny) }
         var matched = false
         for v in entry.values {

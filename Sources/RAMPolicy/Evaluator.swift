@@ -106,12 +106,15 @@ public final class Evaluator: Sendable {
             compiled = c
         }
         let actionLower = request.action.lowercased()
-        var actions = [request.action]
-        for d in facts.dependentActions(actionLower) where !actions.contains(where: { $0.lowercased() == d.lowercased() }) {
-            actions.append(d)
+        let dependents = facts.dependentActions(actionLower)
+        var actions: [String] = []
+        if !dependents.isEmpty {
+            actions = [request.action]
+            for d in dependents where !actions.contains(where: { $0.lowercased() == d.lowercased() }) { actions.append(d) }
         }
         var first: Outcome? = nil
-        for (n, action) in actions.enumerated() {
+        for n in 0..<max(1, actions.count) {
+            let action = n == 0 ? request.action : actions[n]
             let lower = n == 0 ? actionLower : action.lowercased()
             let rq = Prepared(request: request, action: action, actionLower: lower, facts: facts, trace: &trace, primary: n == 0)
             let o: Outcome
@@ -131,13 +134,25 @@ public final class Evaluator: Sendable {
     }
 
     static func validateAction(_ a: String) throws(RequestError) {
-        let parts = a.split(separator: ":", omittingEmptySubsequences: false)
-        guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
+        var colons = 0
+        var colonAt = -1
+        var wildcard = false
+        var count = 0
+        for b in a.utf8 {
+            if b == UInt8(ascii: ":") {
+                colons += 1
+                colonAt = count
+            } else if b == UInt8(ascii: "*") || b == UInt8(ascii: "?") {
+                wildcard = true
+            }
+            count += 1
+        }
+        guard colons == 1, colonAt > 0, colonAt < count - 1 else {
             throw RequestError(
                 code: "invalid-action", "`\(a)` is not an action: expected `<ram-code>:<ActionName>`",
                 help: "for example `emr-serverless-spark:CreateWorkspace`")
         }
-        if a.contains("*") || a.contains("?") {
+        if wildcard {
             throw RequestError(
                 code: "invalid-action", "`\(a)` has a wildcard: a request names one action",
                 help: "use `ramcheck actions '\(a)'` to list the actions a pattern covers")
@@ -201,7 +216,8 @@ public final class Evaluator: Sendable {
 struct Prepared {
     let action: String
     let actionLower: [UInt8]
-    let service: String
+    let serviceKey: UInt64
+    let actionKey: UInt64
     let resource: String
     let resourceBytes: [UInt8]
     let allResourcesOnly: Bool
@@ -210,7 +226,8 @@ struct Prepared {
     init(request: Request, action: String, actionLower: String, facts: any ActionFacts, trace: inout Trace, primary: Bool) {
         self.action = action
         self.actionLower = Array(actionLower.utf8)
-        if let colon = actionLower.firstIndex(of: ":") { service = String(actionLower[..<colon]) } else { service = actionLower }
+        serviceKey = LayerIndex.serviceKey(self.actionLower)
+        actionKey = LayerIndex.actionKey(self.actionLower)
         allResourcesOnly = facts.isAllResources(actionLower)
         if allResourcesOnly {
             resource = "*"

@@ -39,7 +39,7 @@ public struct PatternList: Sendable {
     /// Whether the list matches the text (already folded where the list is case-insensitive).
     @inline(__always) public func matches(_ t: UnsafeBufferPointer<UInt8>) -> Bool {
         var any = false
-        for p in patterns where p.glob.matches(t) {
+        for k in patterns.indices where patterns[k].glob.matches(t) {
             any = true
             break
         }
@@ -48,7 +48,7 @@ public struct PatternList: Sendable {
 }
 
 /// One `Operator: { Key: values }` entry of a `Condition` block.
-public struct ConditionEntry: Sendable {
+public final class ConditionEntry: Sendable {
     public let op: ConditionOperator
     public let opSpan: Span
     /// The key as written, and lower-cased for look-up (keys are case-insensitive).
@@ -61,6 +61,24 @@ public struct ConditionEntry: Sendable {
     public let values: ConditionValues
     /// The values were one string, not an array.
     public let singleString: Bool
+    /// A single CIDR string for an IP operator (assumption `single-cidr-string`).
+    public let singleCIDR: Bool
+
+    init(
+        op: ConditionOperator, opSpan: Span, key: String, keySpan: Span, texts: [String], valueSpans: [Span], values: ConditionValues,
+        singleString: Bool, singleCIDR: Bool
+    ) {
+        self.op = op
+        self.opSpan = opSpan
+        self.key = key
+        self.keyLower = key.lowercased()
+        self.keySpan = keySpan
+        self.texts = texts
+        self.valueSpans = valueSpans
+        self.values = values
+        self.singleString = singleString
+        self.singleCIDR = singleCIDR
+    }
 }
 
 /// `Principal` of a trust-policy statement.
@@ -71,8 +89,9 @@ public struct TrustPrincipal: Sendable {
     public let span: Span
 }
 
-/// One statement, with everything the evaluator needs compiled.
-public struct Statement: Sendable {
+/// One statement, with everything the evaluator needs compiled. A class, so that
+/// the evaluator's indexes share statements instead of copying them.
+public final class Statement: Sendable {
     /// 0-based index in the document's `Statement` array.
     public let index: Int
     public let effect: Effect
@@ -84,6 +103,20 @@ public struct Statement: Sendable {
     public let sid: String?
     /// The statement object's span (its opening brace is what locations point at).
     public let span: Span
+
+    init(
+        index: Int, effect: Effect, actions: PatternList, resources: PatternList?, principal: TrustPrincipal?, conditions: [ConditionEntry],
+        sid: String?, span: Span
+    ) {
+        self.index = index
+        self.effect = effect
+        self.actions = actions
+        self.resources = resources
+        self.principal = principal
+        self.conditions = conditions
+        self.sid = sid
+        self.span = span
+    }
 }
 
 /// A parsed policy document: its name, kind, source and statements.

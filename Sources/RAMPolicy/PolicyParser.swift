@@ -353,8 +353,9 @@ public struct PolicyParser {
         if bad { return nil }
         let values = ConditionParsing.compile(texts.map(\.0), op)
         return ConditionEntry(
-            op: op, opSpan: opSpan, key: key.key, keyLower: key.key.lowercased(), keySpan: key.keySpan, texts: texts.map(\.0),
-            valueSpans: texts.map(\.1), values: values, singleString: single)
+            op: op, opSpan: opSpan, key: key.key, keySpan: key.keySpan, texts: texts.map(\.0),
+            valueSpans: texts.map(\.1), values: values, singleString: single,
+            singleCIDR: single && type == .ip && texts.first?.0.contains(where: { $0 == "/" }) == true)
     }
 }
 

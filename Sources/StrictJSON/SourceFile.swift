@@ -76,6 +76,14 @@ public final class SourceFile: Sendable {
         return starts
     }
 
+    /// The byte offset in the outermost file where the byte at `offset` was written
+    /// (for ordering positions across embedded sources without resolving lines).
+    public func rootOffset(of offset: Int) -> Int {
+        guard let e = embedding else { return offset }
+        let clamped = max(0, min(offset, e.offsets.count - 1))
+        return e.parent.rootOffset(of: Int(e.offsets[clamped]))
+    }
+
     /// The 1-based line and column of a byte offset, in the outermost file.
     public func location(ofOffset offset: Int) -> SourceLocation {
         if let e = embedding {

@@ -1,1 +1,171 @@
-print("bench")
+// The benchmark: `swift run -c release ramcheck-bench` (numbers go in the README).
+// Deterministic generated corpus; every figure is wall time on this machine, one core
+// unless said otherwise.
+import Foundation
+import RAMCatalog
+import RAMPolicy
+import StrictJSON
+
+struct Rng {
+    var s: UInt64
+    mutating func next() -> UInt64 {
+        s &+= 0x9E37_79B9_7F4A_7C15
+        var z = s
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+    mutating func int(_ n: Int) -> Int { Int(next() % UInt64(n)) }
+}
+
+let services = ["ecs", "oss", "rds", "vpc", "slb", "kms", "log", "cms", "emr-serverless-spark", "dlf"]
+let verbs = ["Describe", "List", "Get", "Create", "Delete", "Update", "Start", "Stop"]
+let nouns = ["Instance", "Bucket", "Workspace", "Disk", "Vpc", "Key", "Alarm", "JobRun"]
+
+/// A policy of 3–6 statements over the vocabulary, some with conditions.
+func policyText(_ r: inout Rng) -> String {
+    var stmts: [String] = []
+    for _ in 0..<(3 + r.int(4)) {
+        let svc = services[r.int(services.count)]
+        let act: String
+        switch r.int(4) {
+        case 0: act = "\(svc):*"
+        case 1: act = "\(svc):\(verbs[r.int(verbs.count)])*"
+        default: act = "\(svc):\(verbs[r.int(verbs.count)])\(nouns[r.int(nouns.count)])"
+        }
+        let res = r.int(3) == 0 ? "acs:\(svc):*:*:\(nouns[r.int(nouns.count)].lowercased())/*" : "*"
+        var s = "{\"Effect\": \"\(r.int(6) == 0 ? "Deny" : "Allow")\", \"Action\": [\"\(act)\"], \"Resource\": \"\(res)\""
+        if r.int(3) == 0 { s += ", \"Condition\": {\"IpAddress\": {\"acs:SourceIp\": [\"10.0.0.0/8\", \"192.168.0.0/16\"]}}" }
+        stmts.append(s + "}")
+    }
+    return "{\"Version\": \"1\", \"Statement\": [" + stmts.joined(separator: ", ") + "]}"
+}
+
+func requestAction(_ r: inout Rng) -> String {
+    "\(services[r.int(services.count)]):\(verbs[r.int(verbs.count)])\(nouns[r.int(nouns.count)])"
+}
+
+func snapshotText(users: Int, policies: Int, perUser: Int, seed: UInt64) -> String {
+    var r = Rng(s: seed)
+    var ps: [String] = []
+    for n in 0..<policies { ps.append("\"P\(n)\": {\"type\": \"Custom\", \"document\": \(policyText(&r))}") }
+    var us: [String] = []
+    for u in 0..<users {
+        var names = Set<Int>()
+        while names.count < min(perUser, policies) { names.insert(r.int(policies)) }
+        us.append("\"u\(u)\": {\"policies\": [" + names.sorted().map { "\"P\($0)\"" }.joined(separator: ", ") + "]}")
+    }
+    return "{\"accountId\": \"1234567890123456\", \"policies\": {" + ps.joined(separator: ", ") + "}, \"users\": {" + us.joined(separator: ", ") + "}}"
+}
+
+func seconds(_ body: () throws -> Void) rethrows -> Double {
+    let t0 = DispatchTime.now().uptimeNanoseconds
+    try body()
+    return Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9
+}
+
+func rssKiB() -> Int {
+    guard let s = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return 0 }
+    for line in s.split(separator: "\n") where line.hasPrefix("VmRSS:") {
+        return Int(line.split(separator: " ").dropFirst().first ?? "0") ?? 0
+    }
+    return 0
+}
+
+/// Prints a line at once (stdout may be a pipe).
+func say(_ s: String) { FileHandle.standardOutput.write(Data((s + "\n").utf8)) }
+
+func fmt(_ x: Double) -> String { String(format: "%.0f", x) }
+
+func decisionsPerSecond(perUser: Int, label: String) throws {
+    let text = snapshotText(users: 200, policies: max(perUser * 10, 40), perUser: perUser, seed: 7)
+    let snap = try SnapshotLoader.load(SourceFile(name: "bench.json", text: text))
+    let ev = Evaluator(snapshot: snap, facts: Catalog.shared)
+    var r = Rng(s: 11)
+    var requests: [Request] = []
+    for _ in 0..<10_000 {
+        var ctx = RequestContext()
+        ctx.add("acs:SourceIp", values: [r.int(2) == 0 ? "10.1.2.3" : "8.8.8.8"])
+        requests.append(Request(principal: .user("u\(r.int(200))"), action: requestAction(&r), context: ctx))
+    }
+    var allowed = 0
+    let n = 1_000_000
+    let fast = try seconds {
+        for k in 0..<n where try ev.decide(requests[k % requests.count]).0 == .allow { allowed += 1 }
+    }
+    let m = 200_000
+    let full = try seconds {
+        for k in 0..<m where try ev.evaluate(requests[k % requests.count]).kind == .allow { allowed += 1 }
+    }
+    say("decisions, \(label): \(fmt(Double(n) / fast))/s decision only; \(fmt(Double(m) / full))/s with the full explanation (\(allowed) allowed)")
+}
+
+func runBinary(_ args: [String], stdout: FileHandle? = nil) throws -> Double {
+    let exe = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("ramcheck")
+    let p = Process()
+    p.executableURL = exe
+    p.arguments = args
+    p.standardOutput = stdout ?? FileHandle.nullDevice
+    p.standardError = FileHandle.nullDevice
+    return try seconds {
+        try p.run()
+        p.waitUntilExit()
+    }
+}
+
+let tmp = FileManager.default.temporaryDirectory.appendingPathComponent("ramcheck-bench-\(getpid())")
+try FileManager.default.createDirectory(at: tmp, withIntermediateDirectories: true)
+defer { try? FileManager.default.removeItem(at: tmp) }
+
+say("ramcheck-bench (release build, \(ProcessInfo.processInfo.activeProcessorCount) cores, one core used)")
+/// `ramcheck-bench [decide|eval|can|memory]` runs one part (for profiling); none runs all.
+let only = CommandLine.arguments.dropFirst().first
+func wanted(_ part: String) -> Bool { only == nil || only == part }
+
+if wanted("decide") {
+    try decisionsPerSecond(perUser: 4, label: "~4 policies per principal")
+    try decisionsPerSecond(perUser: 100, label: "100 policies in scope")
+}
+
+// eval end to end: the real binary, JSON lines in and out.
+if wanted("eval") {
+    let acct = tmp.appendingPathComponent("account.json")
+    try snapshotText(users: 200, policies: 40, perUser: 4, seed: 7).write(to: acct, atomically: true, encoding: .utf8)
+    var r = Rng(s: 5)
+    var lines = ""
+    let count = 500_000
+    for k in 0..<count {
+        lines += "{\"id\": \(k), \"principal\": \"user/u\(r.int(200))\", \"action\": \"\(requestAction(&r))\", \"context\": {\"acs:SourceIp\": \"10.1.2.3\"}}\n"
+    }
+    let req = tmp.appendingPathComponent("requests.jsonl")
+    try lines.write(to: req, atomically: true, encoding: .utf8)
+    let t = try runBinary(["eval", "--requests", req.path, "--account", acct.path])
+    say("eval end to end: \(count) lines in \(String(format: "%.2f", t)) s = \(fmt(Double(count) / t)) lines/s (process start, parse, decide, write)")
+}
+
+// can with one policy, process start to exit.
+if wanted("can") {
+    let pol = tmp.appendingPathComponent("p.json")
+    try "{\"Version\": \"1\", \"Statement\": [{\"Effect\": \"Allow\", \"Action\": \"emr-serverless-spark:CreateWorkspace\", \"Resource\": \"*\"}]}"
+        .write(to: pol, atomically: true, encoding: .utf8)
+    var times: [Double] = []
+    for _ in 0..<21 { times.append(try runBinary(["can", "--policy", pol.path])) }
+    times.sort()
+    say("can, one policy, start to exit: median \(String(format: "%.1f", times[10] * 1000)) ms (21 runs, min \(String(format: "%.1f", times[0] * 1000)) ms)")
+}
+
+// Memory: 10,000 policies loaded.
+if wanted("memory") {
+    let text = snapshotText(users: 1000, policies: 10_000, perUser: 10, seed: 3)
+    let before = rssKiB()
+    var snap: AccountSnapshot? = nil
+    var ev: Evaluator? = nil
+    let t = try seconds {
+        snap = try SnapshotLoader.load(SourceFile(name: "big.json", text: text))
+        ev = Evaluator(snapshot: snap!, facts: Catalog.shared)
+    }
+    let after = rssKiB()
+    _ = try ev?.decide(Request(principal: .user("u1"), action: "ecs:DescribeInstance"))
+    say("10,000 policies (\(text.utf8.count / 1024) KiB snapshot, 1,000 users): loaded and indexed in \(String(format: "%.2f", t)) s, resident memory +\((after - before) / 1024) MiB (\(after / 1024) MiB total)")
+    withExtendedLifetime(snap) {}
+}
