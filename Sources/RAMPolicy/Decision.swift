@@ -125,7 +125,7 @@ public struct StatementResult: Sendable {
     public var effect: Effect { statementRef.effect }
     public var sid: String? { statementRef.sid }
     /// `file:line:col` of the statement's opening brace.
-    public var location: SourceLocation { document.source.location(ofOffset: statementRef.span.start) }
+    public var location: SourceLocation { statementRef.location }
     public var sourceLine: String { document.source.lineText(location.line) }
     public var focus: SourceLocation { document.source.location(ofOffset: focusSpan.start) }
     public var focusLine: String { document.source.lineText(focus.line) }

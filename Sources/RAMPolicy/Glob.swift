@@ -4,8 +4,10 @@
 /// exactly one Unicode scalar; there is no escape (SEMANTICS §2.1, §3.7). Matching is
 /// exact on bytes: callers that match case-insensitively fold both sides first.
 /// Common shapes (`*`, exact, `abc*`, `*abc`, `*abc*`) skip the general matcher.
+/// The pattern's own string is the only storage (a resource pattern shares it with
+/// the policy's text), which keeps 10,000 loaded policies small.
 public struct Glob: Sendable, Hashable {
-    enum Form: Sendable, Hashable {
+    enum Form: UInt8, Sendable, Hashable {
         case any
         case exact
         case prefix
@@ -15,41 +17,43 @@ public struct Glob: Sendable, Hashable {
     }
 
     public let pattern: String
-    let bytes: [UInt8]
     let form: Form
-    /// The literal part for the simple forms.
-    let literal: [UInt8]
+    /// The literal part for the simple forms, as a byte range of `pattern`.
+    let literalStart: Int32
+    let literalEnd: Int32
 
     public init(_ pattern: String) {
-        self.pattern = pattern
-        let b = Array(pattern.utf8)
-        self.bytes = b
+        var p = pattern
+        p.makeContiguousUTF8()
+        self.pattern = p
+        let b = Array(p.utf8)
         let star = UInt8(ascii: "*")
         let question = UInt8(ascii: "?")
         let hasQuestion = b.contains(question)
         let starCount = b.reduce(0) { $0 + ($1 == star ? 1 : 0) }
-        if !hasQuestion && starCount > 0 && b.allSatisfy({ $0 == star }) {
+        var start = 0
+        var end = b.count
+        if !hasQuestion && starCount > 0 && starCount == b.count {
             form = .any
-            literal = []
         } else if hasQuestion {
             form = .general
-            literal = []
         } else if starCount == 0 {
             form = .exact
-            literal = b
         } else if starCount == 1 && b.last == star {
             form = .prefix
-            literal = Array(b.dropLast())
+            end -= 1
         } else if starCount == 1 && b.first == star {
             form = .suffix
-            literal = Array(b.dropFirst())
+            start = 1
         } else if starCount == 2 && b.first == star && b.last == star && b.count > 2 {
             form = .contains
-            literal = Array(b.dropFirst().dropLast())
+            start = 1
+            end -= 1
         } else {
             form = .general
-            literal = []
         }
+        literalStart = Int32(start)
+        literalEnd = Int32(end)
     }
 
     /// Whether the pattern has no wildcard (it matches only itself).
@@ -64,29 +68,41 @@ public struct Glob: Sendable, Hashable {
         t.withUnsafeBufferPointer { matches($0) }
     }
 
+    @inline(__always)
     public func matches(_ t: UnsafeBufferPointer<UInt8>) -> Bool {
+        if form == .any { return true }
+        if let r = pattern.utf8.withContiguousStorageIfAvailable({ match($0, t) }) { return r }
+        return Array(pattern.utf8).withUnsafeBufferPointer { match($0, t) }
+    }
+
+    @inline(__always)
+    func match(_ p: UnsafeBufferPointer<UInt8>, _ t: UnsafeBufferPointer<UInt8>) -> Bool {
+        let ls = Int(literalStart)
+        let n = Int(literalEnd) - ls
         switch form {
         case .any:
             return true
         case .exact:
-            return t.count == literal.count && t.elementsEqual(literal)
+            guard t.count == n else { return false }
+            for k in 0..<n where t[k] != p[k] { return false }
+            return true
         case .prefix:
-            guard t.count >= literal.count else { return false }
-            for k in 0..<literal.count where t[k] != literal[k] { return false }
+            guard t.count >= n else { return false }
+            for k in 0..<n where t[k] != p[k] { return false }
             return true
         case .suffix:
-            guard t.count >= literal.count else { return false }
-            let off = t.count - literal.count
-            for k in 0..<literal.count where t[off + k] != literal[k] { return false }
+            guard t.count >= n else { return false }
+            let off = t.count - n
+            for k in 0..<n where t[off + k] != p[ls + k] { return false }
             return true
         case .contains:
-            return Glob.find(literal, in: t)
+            return Glob.find(UnsafeBufferPointer(rebasing: p[ls..<(ls + n)]), in: t)
         case .general:
-            return bytes.withUnsafeBufferPointer { Glob.wildMatch($0, t) }
+            return Glob.wildMatch(p, t)
         }
     }
 
-    static func find(_ needle: [UInt8], in t: UnsafeBufferPointer<UInt8>) -> Bool {
+    static func find(_ needle: UnsafeBufferPointer<UInt8>, in t: UnsafeBufferPointer<UInt8>) -> Bool {
         let n = needle.count
         if n == 0 { return true }
         if t.count < n { return false }

@@ -103,11 +103,14 @@ public final class Statement: Sendable {
     public let sid: String?
     /// The statement object's span (its opening brace is what locations point at).
     public let span: Span
+    /// Where the opening brace is, resolved once when the document is parsed.
+    public let location: SourceLocation
 
     init(
         index: Int, effect: Effect, actions: PatternList, resources: PatternList?, principal: TrustPrincipal?, conditions: [ConditionEntry],
-        sid: String?, span: Span
+        sid: String?, span: Span, location: SourceLocation
     ) {
+        self.location = location
         self.index = index
         self.effect = effect
         self.actions = actions
@@ -149,7 +152,5 @@ public final class Policy: Sendable {
     }
 
     /// The `file:line:col` of a statement's opening brace.
-    public func location(of statement: Statement) -> SourceLocation {
-        source.location(ofOffset: statement.span.start)
-    }
+    public func location(of statement: Statement) -> SourceLocation { statement.location }
 }

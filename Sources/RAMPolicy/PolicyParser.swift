@@ -8,10 +8,12 @@ public struct PolicyParser {
     let kind: PolicyKind
     var errors: [Diagnostic] = []
     var warnings: [Diagnostic] = []
+    var cursor: SourceFile.Cursor
 
-    init(file: SourceFile, kind: PolicyKind) {
+    init(file: SourceFile, kind: PolicyKind, cursor: SourceFile.Cursor) {
         self.file = file
         self.kind = kind
+        self.cursor = cursor
     }
 
     /// Parses a whole source file as a policy document.
@@ -34,16 +36,28 @@ public struct PolicyParser {
         _ value: JSONValue, in file: SourceFile, name: String, kind: PolicyKind, type: String? = nil,
         limits: JSONLimits = .default
     ) throws(DiagnosticList) -> Policy {
+        var cursor = SourceFile.Cursor()
+        return try parse(value, in: file, name: name, kind: kind, type: type, limits: limits, cursor: &cursor)
+    }
+
+    /// As above, resolving positions with a cursor shared by the documents of one file.
+    static func parse(
+        _ value: JSONValue, in file: SourceFile, name: String, kind: PolicyKind, type: String?, limits: JSONLimits,
+        cursor: inout SourceFile.Cursor
+    ) throws(DiagnosticList) -> Policy {
         if case .string = value.kind {
             guard let inner = JSONParser.embeddedSource(of: value, in: file) else {
                 throw DiagnosticList([
                     Diagnostic(.error, code: "policy-invalid-document", "the document string could not be decoded", at: SourceRange(file: file, span: value.span))
                 ])
             }
-            return try parse(inner, name: name, kind: kind, type: type, limits: limits)
+            let innerValue: JSONValue
+            do { innerValue = try JSONParser.parse(inner, limits: limits) } catch { throw DiagnosticList([error]) }
+            return try parse(innerValue, in: inner, name: name, kind: kind, type: type, limits: limits, cursor: &cursor)
         }
-        var p = PolicyParser(file: file, kind: kind)
+        var p = PolicyParser(file: file, kind: kind, cursor: cursor)
         let result = p.document(value)
+        cursor = p.cursor
         if !p.errors.isEmpty { throw DiagnosticList(p.errors) }
         return Policy(
             name: name, kind: kind, type: type, source: file, statements: result.statements, span: value.span,
@@ -178,7 +192,7 @@ public struct PolicyParser {
         guard errors.count == before, let effect, let actions else { return nil }
         return Statement(
             index: index, effect: effect, actions: actions, resources: resources, principal: principal, conditions: conditions, sid: sid,
-            span: value.span)
+            span: value.span, location: cursor.location(in: file, ofOffset: value.span.start))
     }
 
     mutating func exactlyOne(
@@ -207,7 +221,8 @@ public struct PolicyParser {
                         help: "write the service's RAM code, one `:`, and the API name, e.g. `emr-serverless-spark:CreateWorkspace`")
                     continue
                 }
-                patterns.append(PolicyPattern(text: text, span: span, glob: Glob(text.lowercased())))
+                let lower = text.lowercased()
+                patterns.append(PolicyPattern(text: text, span: span, glob: Glob(lower == text ? text : lower)))
             } else {
                 patterns.append(PolicyPattern(text: text, span: span, glob: Glob(text)))
             }

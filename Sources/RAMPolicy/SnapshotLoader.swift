@@ -7,6 +7,8 @@ public struct SnapshotLoader {
     let file: SourceFile
     let limits: JSONLimits
     var errors: [Diagnostic] = []
+    /// Shared by every document written in the snapshot file (they come in file order).
+    var cursor = SourceFile.Cursor()
 
     /// Loads a snapshot file; `file` entries are read relative to its directory.
     public static func load(_ file: SourceFile, limits: JSONLimits = .default) throws(DiagnosticList) -> AccountSnapshot {
@@ -143,7 +145,7 @@ public struct SnapshotLoader {
                     error("snapshot-document", "role `\(m.key)` has both `trustPolicy` and `trustPolicyFile`", f.keySpan, help: "keep exactly one")
                 } else if let t = r["trustPolicy"] {
                     do {
-                        trust = try PolicyParser.parse(t, in: file, name: trustName, kind: .trust, type: "Trust", limits: limits)
+                        trust = try PolicyParser.parse(t, in: file, name: trustName, kind: .trust, type: "Trust", limits: limits, cursor: &cursor)
                     } catch {
                         errors += error.diagnostics
                     }
@@ -261,7 +263,7 @@ public struct SnapshotLoader {
         }
         do {
             if let doc {
-                return try PolicyParser.parse(doc, in: file, name: m.key, kind: kind, type: type, limits: limits)
+                return try PolicyParser.parse(doc, in: file, name: m.key, kind: kind, type: type, limits: limits, cursor: &cursor)
             }
             if let path { return policyFile(path, name: m.key, kind: kind, type: type) }
         } catch {

@@ -91,12 +91,7 @@ public final class SourceFile: Sendable {
             return e.parent.location(ofOffset: Int(e.offsets[clamped]))
         }
         let off = max(0, min(offset, bytes.count))
-        var lo = 0
-        var hi = lineStarts.count - 1
-        while lo < hi {
-            let mid = (lo + hi + 1) / 2
-            if lineStarts[mid] <= off { lo = mid } else { hi = mid - 1 }
-        }
+        let lo = lineIndex(of: off)
         var start = lineStarts[lo]
         if lo == 0 && bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF {
             start = min(3, off)
@@ -108,6 +103,55 @@ public final class SourceFile: Sendable {
             i += 1
         }
         return SourceLocation(file: name, line: lo + 1 + lineOffset, column: column)
+    }
+
+    /// Resolves many increasing offsets in one pass: each look-up continues from the
+    /// previous one instead of counting columns from the start of the line again (a
+    /// minified snapshot is one long line).
+    /// One cursor serves every source embedded in the same outer file.
+    public struct Cursor: Sendable {
+        var top: SourceFile?
+        var rootOffset = -1
+        var location = SourceLocation(file: "", line: 1, column: 1)
+
+        public init() {}
+
+        public mutating func location(in file: SourceFile, ofOffset offset: Int) -> SourceLocation {
+            let root = file.rootOffset(of: offset)
+            let top = file.root
+            if self.top !== top {
+                self.top = top
+                rootOffset = -1
+            }
+            if rootOffset >= 0 && root >= rootOffset && top.lineIndex(of: root) == location.line - 1 - top.lineOffset {
+                var col = location.column
+                var i = rootOffset
+                while i < root {
+                    if top.bytes[i] & 0xC0 != 0x80 { col += 1 }
+                    i += 1
+                }
+                location.column = col
+            } else {
+                location = top.location(ofOffset: root)
+            }
+            rootOffset = root
+            return location
+        }
+    }
+
+    /// The outermost file.
+    var root: SourceFile { embedding?.parent.root ?? self }
+
+    /// The 0-based index of the line holding a byte offset (of this file, not embedded).
+    func lineIndex(of offset: Int) -> Int {
+        let off = max(0, min(offset, bytes.count))
+        var lo = 0
+        var hi = lineStarts.count - 1
+        while lo < hi {
+            let mid = (lo + hi + 1) / 2
+            if lineStarts[mid] <= off { lo = mid } else { hi = mid - 1 }
+        }
+        return lo
     }
 
     /// The text of a 1-based line in the outermost file, without its line break
