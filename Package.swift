@@ -31,7 +31,7 @@ let targets: [Target] = [
 // MARK: - Language settings, applied in one loop
 
 let upcoming: [SwiftSetting] = [
-    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("ExistentialAny")
 ]
 for target in targets where target.type != .system {
     target.swiftSettings = (target.swiftSettings ?? []) + upcoming

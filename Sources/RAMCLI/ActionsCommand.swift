@@ -6,7 +6,8 @@ import StrictJSON
 /// `ramcheck actions [PATTERN]`: what the catalog knows of the actions a pattern covers.
 enum ActionsCommand {
     static let spec = CommandSpec(
-        name: "actions", summary: "List the catalog's actions that PATTERN covers, with access level, resource type, condition keys and dependent actions.",
+        name: "actions",
+        summary: "List the catalog's actions that PATTERN covers, with access level, resource type, condition keys and dependent actions.",
         usage: "[PATTERN] [--access-level LEVEL] [--format text|json]",
         options: [
             OptionSpec("access-level", value: "LEVEL", help: "only actions of this level (create, list, get, update, delete, none, unknown)"),
@@ -27,7 +28,8 @@ enum ActionsCommand {
             format = try PrincipalOptions.format(p)
             if let l = p.value("access-level") {
                 guard let a = AccessLevel(rawValue: l) else {
-                    throw ArgumentError("unknown access level `\(l)`", help: "use one of \(AccessLevel.allCases.map(\.rawValue).joined(separator: ", "))")
+                    throw ArgumentError(
+                        "unknown access level `\(l)`", help: "use one of \(AccessLevel.allCases.map(\.rawValue).joined(separator: ", "))")
                 }
                 level = a
             }
@@ -36,7 +38,9 @@ enum ActionsCommand {
         }
         let pattern = p.positionals.first ?? "*"
         if pattern != "*" && !pattern.contains(":") {
-            return RAMCLI.usageError(ArgumentError("`\(pattern)` is not an action pattern", help: "write `<ram-code>:<pattern>`, e.g. `emr-serverless-spark:Create*`"), output)
+            return RAMCLI.usageError(
+                ArgumentError("`\(pattern)` is not an action pattern", help: "write `<ram-code>:<pattern>`, e.g. `emr-serverless-spark:Create*`"),
+                output)
         }
         let catalog = Catalog.shared
         var found = catalog.matching(pattern)

@@ -65,7 +65,8 @@ enum DecisionJSON {
         w.string(s.effect.rawValue)
         w.comma()
         w.key("location")
-        w.string(s.location.description)
+        let loc = s.location
+        w.location(loc.file, loc.line, loc.column)
         w.comma()
         w.key("layer")
         w.string(s.layer.rawValue)

@@ -1,4 +1,5 @@
 import ArgumentKit
+import Foundation
 import RAMCatalog
 import RAMPolicy
 import StrictJSON
@@ -12,6 +13,7 @@ enum EvalCommand {
         options: [
             OptionSpec("requests", value: "FILE", help: "the request lines (`-` for standard input)"),
             OptionSpec("max-line-length", value: "BYTES", help: "longest request line accepted (default 1048576)"),
+            OptionSpec("jobs", value: "N", help: "threads to evaluate with (default: one per core); output order is input order"),
         ] + PrincipalOptions.specs + [PrincipalOptions.formatSpec],
         maxPositionals: 0,
         discussion: """
@@ -26,6 +28,7 @@ enum EvalCommand {
     static func run(_ args: [String], _ output: Output) -> Int32 {
         let p: ParsedArguments
         var maxLine = 1 << 20
+        var jobs = ProcessInfo.processInfo.activeProcessorCount
         do throws(ArgumentError) {
             p = try spec.parse(args)
             if p.wantsHelp {
@@ -33,10 +36,14 @@ enum EvalCommand {
                 return RAMCLI.Exit.success
             }
             let f = try PrincipalOptions.format(p)
-            if f == .text { /* JSON lines are the only output; text is accepted for symmetry */ }
+            if f == .text { /* JSON lines are the only output; text is accepted for symmetry */  }
             if let m = p.value("max-line-length") {
                 guard let n = Int(m), n >= 1 else { throw ArgumentError("`--max-line-length` takes a positive number of bytes, not `\(m)`") }
                 maxLine = n
+            }
+            if let j = p.value("jobs") {
+                guard let n = Int(j), n >= 1, n <= 256 else { throw ArgumentError("`--jobs` takes a whole number from 1 to 256, not `\(j)`") }
+                jobs = n
             }
             guard p.value("requests") != nil else {
                 throw ArgumentError("`eval` needs `--requests FILE`", help: "give a JSON-lines file, or `-` for standard input")
@@ -54,35 +61,77 @@ enum EvalCommand {
             }
         }
         let path = p.value("requests") ?? "-"
-        let file: SourceFile
+        let fileName: String
+        let bytes: [UInt8]
         do {
-            file = try SourceLoader.read(path, maxBytes: Int.max / 2)
+            (fileName, bytes) = try SourceLoader.readBytes(path, maxBytes: Int.max / 2)
         } catch {
             return RAMCLI.inputError([error], output)
         }
         let now = setup.defaultContext ? PrincipalOptions.now() : nil
-        let runner = LineRunner(setup: setup, fileName: file.name, now: now, maxLine: maxLine)
-        var failed = false
-        let bytes = file.bytes
-        var start = 0
+        let runner = LineRunner(setup: setup, fileName: fileName, now: now, maxLine: maxLine)
+        // The request lines (blank lines skipped), then windows of chunks evaluated on
+        // `jobs` threads; each chunk writes its own buffer and the buffers are written
+        // in input order, so the output is the same for any number of jobs.
+        var lines: [LineRef] = []
+        var start = bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF ? 3 : 0
         var lineNo = 1
-        var w = JSONWriter()
-        if bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF { start = 3 }
         while start < bytes.count {
             var end = start
             while end < bytes.count && bytes[end] != 0x0A { end += 1 }
             var lineEnd = end
             if lineEnd > start && bytes[lineEnd - 1] == 0x0D { lineEnd -= 1 }
-            if !isBlank(bytes, start, lineEnd) {
-                w.bytes.removeAll(keepingCapacity: true)
-                if !runner.run(Array(bytes[start..<lineEnd]), line: lineNo, into: &w) { failed = true }
-                w.bytes.append(0x0A)
-                output.outBytes(w.bytes)
-            }
+            if !isBlank(bytes, start, lineEnd) { lines.append(LineRef(start: start, end: lineEnd, line: lineNo)) }
             start = end + 1
             lineNo += 1
         }
+        let chunk = 2048
+        let chunksPerWindow = max(1, jobs) * 4
+        var failed = false
+        var first = 0
+        while first < lines.count {
+            let count = min(chunksPerWindow, (lines.count - first + chunk - 1) / chunk)
+            let results = UnsafeMutableBufferPointer<ChunkResult>.allocate(capacity: count)
+            results.initialize(repeating: ChunkResult())
+            let base = first
+            let all = lines
+            nonisolated(unsafe) let shared = results
+            let work: @Sendable (Int) -> Void = { c in
+                var w = JSONWriter()
+                var bad = false
+                let lo = base + c * chunk
+                for k in lo..<min(lo + chunk, all.count) {
+                    let l = all[k]
+                    if !runner.run(Array(bytes[l.start..<l.end]), line: l.line, into: &w) { bad = true }
+                    w.bytes.append(0x0A)
+                }
+                shared[c] = ChunkResult(bytes: w.bytes, failed: bad)
+            }
+            if jobs == 1 || count == 1 {
+                for c in 0..<count { work(c) }
+            } else {
+                DispatchQueue.concurrentPerform(iterations: count, execute: work)
+            }
+            for c in 0..<count {
+                output.outBytes(results[c].bytes)
+                if results[c].failed { failed = true }
+            }
+            results.deinitialize()
+            results.deallocate()
+            first += count * chunk
+        }
         return failed ? RAMCLI.Exit.usage : RAMCLI.Exit.success
+    }
+
+    struct LineRef: Sendable {
+        let start: Int
+        let end: Int
+        let line: Int
+    }
+
+    struct ChunkResult {
+        var bytes: [UInt8] = []
+        var failed = false
     }
 
     static func isBlank(_ b: [UInt8], _ s: Int, _ e: Int) -> Bool {
@@ -96,7 +145,7 @@ enum EvalCommand {
 }
 
 /// Evaluates one request line.
-struct LineRunner {
+struct LineRunner: Sendable {
     let setup: PrincipalOptions.Setup
     let fileName: String
     let now: String?
@@ -114,7 +163,11 @@ struct LineRunner {
         var id: JSONValue? = nil
         do throws(LineError) {
             guard line.count <= maxLine else {
-                throw LineError(code: "limit-line-length", message: "\(fileName):\(lineNo): the line is \(line.count) bytes, more than the limit of \(maxLine); raise it with `--max-line-length`")
+                throw LineError(
+                    code: "limit-line-length",
+                    message:
+                        "\(fileName):\(lineNo): the line is \(line.count) bytes, more than the limit of \(maxLine); raise it with `--max-line-length`"
+                )
             }
             let src = SourceFile(name: fileName, bytes: line, firstLine: lineNo)
             let value: JSONValue
@@ -124,7 +177,8 @@ struct LineRunner {
                 throw LineError(code: error.code, message: "\(error.locationText ?? fileName): \(error.message)")
             }
             guard let obj = value.objectValue else {
-                throw LineError(code: "request-type", message: "\(fileName):\(lineNo): a request line must be a JSON object, not \(value.typeDescription)")
+                throw LineError(
+                    code: "request-type", message: "\(fileName):\(lineNo): a request line must be a JSON object, not \(value.typeDescription)")
             }
             id = obj["id"]
             let request = try makeRequest(obj, src)
@@ -177,7 +231,8 @@ struct LineRunner {
         var ctx = RequestContext()
         if let c = obj.member("context") {
             guard let co = c.value.objectValue else {
-                throw LineError(code: "request-type", message: "\(at(src, c.value.span)): `context` must be an object, not \(c.value.typeDescription)")
+                throw LineError(
+                    code: "request-type", message: "\(at(src, c.value.span)): `context` must be an object, not \(c.value.typeDescription)")
             }
             for m in co.members {
                 var values: [String] = []
@@ -188,20 +243,22 @@ struct LineRunner {
                     case .number(let t): values.append(t)
                     case .bool(let b): values.append(b ? "true" : "false")
                     default:
-                        throw LineError(code: "request-type", message: "\(at(src, item.span)): context values must be strings, not \(item.typeDescription)")
+                        throw LineError(
+                            code: "request-type", message: "\(at(src, item.span)): context values must be strings, not \(item.typeDescription)")
                     }
                 }
                 ctx.add(m.key, values: values)
             }
         }
-        if let now { ctx.setDefault("acs:CurrentTime", value: now) }
+        if let now { ctx.setDefault("acs:CurrentTime", lower: "acs:currenttime", value: now) }
         var session = setup.sessionPolicy
         if let sp = obj["sessionPolicy"] {
             do {
                 session = try PolicyParser.parse(sp, in: src, name: "sessionPolicy", kind: .session, limits: setup.limits)
             } catch {
                 let d = error.diagnostics.first
-                throw LineError(code: d?.code ?? "policy-invalid", message: "\(d?.locationText ?? fileName): session policy: \(d?.message ?? "invalid")")
+                throw LineError(
+                    code: d?.code ?? "policy-invalid", message: "\(d?.locationText ?? fileName): session policy: \(d?.message ?? "invalid")")
             }
         }
         return Request(

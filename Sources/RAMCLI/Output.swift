@@ -22,6 +22,13 @@ public final class Output {
     }
 
     public func outBytes(_ b: [UInt8]) {
+        if let sink, b.count >= 1 << 16 {
+            // A large block goes straight out, after what is buffered.
+            flushStdout()
+            var block = b
+            sink(&block)
+            return
+        }
         stdout.append(contentsOf: b)
         if stdout.count >= 1 << 16 { flushStdout() }
     }
@@ -78,9 +85,10 @@ public enum DiagnosticPrinter {
 /// Writes bytes to a file descriptor, retrying short writes.
 func writeAll(_ fd: Int32, _ bytes: [UInt8]) {
     bytes.withUnsafeBufferPointer { buf in
+        guard let base = buf.baseAddress else { return }
         var off = 0
         while off < buf.count {
-            let n = write(fd, buf.baseAddress! + off, buf.count - off)
+            let n = write(fd, base + off, buf.count - off)
             if n <= 0 { return }
             off += n
         }

@@ -41,14 +41,16 @@ enum PrincipalOptions {
             l.maxDepth = n
         }
         if let s = p.value("max-file-size") {
-            guard let n = Int(s), n >= 1 else { throw ArgumentError("`--max-file-size` takes a positive number of bytes, not `\(s)`") }
+            guard let n = Int(s), n >= 1, n <= 1 << 30 else {
+                throw ArgumentError("`--max-file-size` takes a number of bytes from 1 to 1073741824, not `\(s)`")
+            }
             l.maxBytes = n
         }
         return l
     }
 
     /// What the options describe: an evaluator and the principal to ask about.
-    struct Setup {
+    struct Setup: Sendable {
         let evaluator: Evaluator
         let principal: Principal
         let sessionPolicy: Policy?
@@ -68,13 +70,16 @@ enum PrincipalOptions {
         let policies = p.all("policy")
         let account = p.value("account")
         if account != nil && !policies.isEmpty {
-            throw .usage(ArgumentError("give either `--policy` or `--account`, not both", help: "policies of a snapshot are attached in the snapshot"))
+            throw .usage(
+                ArgumentError("give either `--policy` or `--account`, not both", help: "policies of a snapshot are attached in the snapshot"))
         }
         if account == nil && policies.isEmpty {
             throw .usage(ArgumentError("no policies given", help: "give `--policy FILE` (repeatable), or `--account SNAPSHOT --principal user/NAME`"))
         }
         if account == nil && p.value("principal") != nil {
-            throw .usage(ArgumentError("`--principal` needs `--account`", help: "with `--policy` the principal is ad hoc: the given documents are its policies"))
+            throw .usage(
+                ArgumentError(
+                    "`--principal` needs `--account`", help: "with `--policy` the principal is ad hoc: the given documents are its policies"))
         }
         var diagnostics: [Diagnostic] = []
         var session: Policy? = nil
@@ -103,6 +108,7 @@ enum PrincipalOptions {
             if !diagnostics.isEmpty { throw .input(diagnostics) }
             guard let snapshot else { throw .input(diagnostics) }
             evaluator = Evaluator(snapshot: snapshot, facts: Catalog.shared)
+            releaseFreedMemory()
             if let text = p.value("principal") {
                 guard let pr = Principal(parsing: text) else {
                     throw .usage(ArgumentError("`\(text)` is not a principal", help: "write `user/NAME`, `role/NAME` or `root`"))
@@ -110,7 +116,9 @@ enum PrincipalOptions {
                 guard evaluator.knows(pr) else {
                     let names = snapshot.principals.map(\.description).prefix(8).joined(separator: ", ")
                     throw .input([
-                        Diagnostic(.error, code: "unknown-principal", "the snapshot has no principal `\(text)`", file: account, help: "principals in the snapshot: \(names)")
+                        Diagnostic(
+                            .error, code: "unknown-principal", "the snapshot has no principal `\(text)`", file: account,
+                            help: "principals in the snapshot: \(names)")
                     ])
                 }
                 principal = pr
@@ -154,6 +162,14 @@ enum PrincipalOptions {
         return ctx
     }
 
+    /// Hands the pages of the freed parse tree back to the system after a snapshot is
+    /// loaded (glibc keeps them otherwise), so a large account stays small in memory.
+    static func releaseFreedMemory() {
+        #if os(Linux)
+            _ = mallocTrim(0)
+        #endif
+    }
+
     /// The current time as RAM writes `acs:CurrentTime` (ISO 8601, UTC, seconds).
     static func now() -> String {
         let f = ISO8601DateFormatter()
@@ -162,3 +178,8 @@ enum PrincipalOptions {
         return f.string(from: Date())
     }
 }
+
+#if os(Linux)
+    /// glibc's `malloc_trim` (malloc.h is not part of the Glibc module).
+    @_silgen_name("malloc_trim") func mallocTrim(_ pad: Int) -> Int32
+#endif

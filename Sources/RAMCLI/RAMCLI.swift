@@ -34,7 +34,7 @@ public enum RAMCLI {
         let rest = Array(args.dropFirst())
         switch command {
         case "--version", "version":
-            output.out("ramcheck \(version)\ncatalog \(Catalog.version)")
+            output.out("ramcheck \(version)\ncatalog \(Catalog.version): \(Catalog.sources)")
             return Exit.success
         case "--help", "-h", "help":
             output.out(topHelp)
@@ -43,7 +43,9 @@ public enum RAMCLI {
         case "eval": return EvalCommand.run(rest, output)
         case "actions": return ActionsCommand.run(rest, output)
         case "lint", "gate", "probe", "fetch", "explain-denial", "diff", "audit":
-            output.err("error: `ramcheck \(command)` is not available in this version (\(version))\n  help: see the README's roadmap; available commands: can, eval, actions")
+            output.err(
+                "error: `ramcheck \(command)` is not available in this version (\(version))\n  help: see the README's roadmap; available commands: can, eval, actions"
+            )
             return Exit.usage
         default:
             let known = ["can", "eval", "actions"]

@@ -52,7 +52,9 @@ public struct ServiceInfo: Sendable {
 /// The action catalog, versioned, and the ``ActionFacts`` the evaluator uses.
 public struct Catalog: ActionFacts {
     /// Shown by `--version` and named in every unknown-action finding.
-    public static let version = "2026.12.03 (emr-serverless-spark 2023-08-08 SDK 2.3.0; ram 2015-05-01; sts 2015-04-01)"
+    public static let version = "2026.12.03"
+    /// What the data was read from (shown by `--version`).
+    public static let sources = "emr-serverless-spark 2023-08-08 (SDK 2.3.0, RAM tables read 2026); ram 2015-05-01; sts 2015-04-01"
 
     public static let shared = Catalog()
 

@@ -60,5 +60,5 @@ public struct AssumptionSet: Sendable, Equatable {
     public func contains(_ a: Assumption) -> Bool { bits & a.bit != 0 }
 
     /// In the order of SEMANTICS §5.
-    public var sorted: [Assumption] { Assumption.allCases.filter { contains($0) } }
+    public var sorted: [Assumption] { bits == 0 ? [] : Assumption.allCases.filter { contains($0) } }
 }

@@ -3,7 +3,7 @@
 /// digit, so no value is too large and none loses precision.
 public struct DecimalNumber: Sendable, Hashable, Comparable {
     let negative: Bool
-    let integer: [UInt8]   // no leading zeros ("" for zero)
+    let integer: [UInt8]  // no leading zeros ("" for zero)
     let fraction: [UInt8]  // no trailing zeros
 
     public init?(_ text: String) {

@@ -57,7 +57,12 @@ public struct RequestContext: Sendable {
 
     /// Sets a key only if it is not given.
     public mutating func setDefault(_ key: String, value: String) {
-        if lookup(key.lowercased()) == nil { add(key, values: [value]) }
+        setDefault(key, lower: key.lowercased(), value: value)
+    }
+
+    /// As above, with the key already lower-cased (per-request callers precompute it).
+    public mutating func setDefault(_ key: String, lower: String, value: String) {
+        if lookup(lower) == nil { entries.append(Entry(key: key, keyLower: lower, values: [value])) }
     }
 
     @inline(__always) public func lookup(_ lower: String) -> Entry? {

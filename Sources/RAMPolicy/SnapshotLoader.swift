@@ -35,7 +35,9 @@ public struct SnapshotLoader {
             return nil
         }
         for m in o.members where !keys.contains(m.key) {
-            error("snapshot-unknown-key", "unknown key `\(m.key)` in \(what)", m.keySpan, help: "expected one of \(keys.sorted().map { "`\($0)`" }.joined(separator: ", "))")
+            error(
+                "snapshot-unknown-key", "unknown key `\(m.key)` in \(what)", m.keySpan,
+                help: "expected one of \(keys.sorted().map { "`\($0)`" }.joined(separator: ", "))")
         }
         return o
     }
@@ -57,7 +59,11 @@ public struct SnapshotLoader {
         }
         var out: [(String, Span)] = []
         for i in items {
-            if let s = i.stringValue { out.append((s, i.span)) } else { error("snapshot-type", "\(what) entries must be strings, not \(i.typeDescription)", i.span) }
+            if let s = i.stringValue {
+                out.append((s, i.span))
+            } else {
+                error("snapshot-type", "\(what) entries must be strings, not \(i.typeDescription)", i.span)
+            }
         }
         return out
     }
@@ -69,13 +75,23 @@ public struct SnapshotLoader {
         guard let o = object(root, "the snapshot", keys: keys) else { return nil }
         var accountId = ""
         if let a = o["accountId"] {
-            if let s = a.stringValue, !s.isEmpty { accountId = s } else { error("snapshot-type", "`accountId` must be a non-empty string, not \(a.typeDescription)", a.span) }
+            if let s = a.stringValue, !s.isEmpty {
+                accountId = s
+            } else {
+                error("snapshot-type", "`accountId` must be a non-empty string, not \(a.typeDescription)", a.span)
+            }
         } else {
-            error("snapshot-missing", "the snapshot has no `accountId`", Span(start: root.span.start, end: root.span.start + 1), help: "add `\"accountId\": \"<16-digit account id>\"`")
+            error(
+                "snapshot-missing", "the snapshot has no `accountId`", Span(start: root.span.start, end: root.span.start + 1),
+                help: "add `\"accountId\": \"<16-digit account id>\"`")
         }
         var isManagement = false
         if let m = o["isManagementAccount"] {
-            if case .bool(let b) = m.kind { isManagement = b } else { error("snapshot-type", "`isManagementAccount` must be true or false, not \(m.typeDescription)", m.span) }
+            if case .bool(let b) = m.kind {
+                isManagement = b
+            } else {
+                error("snapshot-type", "`isManagementAccount` must be true or false, not \(m.typeDescription)", m.span)
+            }
         }
         // Policies
         var policies: [(name: String, policy: Policy)] = []
@@ -88,7 +104,9 @@ public struct SnapshotLoader {
                 }
             }
         } else {
-            error("snapshot-missing", "the snapshot has no `policies`", Span(start: root.span.start, end: root.span.start + 1), help: "add `\"policies\": { … }`, even if empty")
+            error(
+                "snapshot-missing", "the snapshot has no `policies`", Span(start: root.span.start, end: root.span.start + 1),
+                help: "add `\"policies\": { … }`, even if empty")
         }
         let known = Set(policies.map(\.name))
         // Control policies
@@ -99,7 +117,9 @@ public struct SnapshotLoader {
                 continue
             }
             if p.kind != .control {
-                error("snapshot-policy-type", "`\(name)` is listed in `controlPolicies` but its type is `\(p.type ?? "")`", span, help: "give the policy `\"type\": \"Control\"`")
+                error(
+                    "snapshot-policy-type", "`\(name)` is listed in `controlPolicies` but its type is `\(p.type ?? "")`", span,
+                    help: "give the policy `\"type\": \"Control\"`")
             }
             if control.contains(where: { $0 === p }) { error("snapshot-duplicate", "control policy `\(name)` is listed twice", span) }
             control.append(p)
@@ -121,7 +141,10 @@ public struct SnapshotLoader {
                 var gs: [String] = []
                 for (g, span) in strings(u["groups"], "`groups` of user `\(m.key)`") {
                     if !groupNames.contains(g) {
-                        error("snapshot-dangling-group", "user `\(m.key)` is in unknown group `\(g)`", span, help: groupNames.isEmpty ? "define it under `groups`" : "known groups: \(groupNames.sorted().map { "`\($0)`" }.joined(separator: ", "))")
+                        error(
+                            "snapshot-dangling-group", "user `\(m.key)` is in unknown group `\(g)`", span,
+                            help: groupNames.isEmpty
+                                ? "define it under `groups`" : "known groups: \(groupNames.sorted().map { "`\($0)`" }.joined(separator: ", "))")
                     } else if gs.contains(g) {
                         error("snapshot-duplicate", "user `\(m.key)` lists group `\(g)` twice", span)
                     } else {
@@ -177,7 +200,9 @@ public struct SnapshotLoader {
                 continue
             }
             if p.kind == .control {
-                error("snapshot-policy-type", "\(owner) attaches control policy `\(name)`", span, help: "control policies are listed in `controlPolicies`, not attached to principals")
+                error(
+                    "snapshot-policy-type", "\(owner) attaches control policy `\(name)`", span,
+                    help: "control policies are listed in `controlPolicies`, not attached to principals")
                 continue
             }
             if acc.contains(where: { $0 === p }) {
@@ -195,7 +220,9 @@ public struct SnapshotLoader {
             for item in items {
                 guard let io = object(item, "a resource-group attachment of \(owner)", keys: ["resourceGroup", "policy"]) else { continue }
                 guard let g = io["resourceGroup"]?.stringValue, let pn = io.member("policy"), let name = pn.value.stringValue else {
-                    error("snapshot-type", "a resource-group attachment needs `resourceGroup` and `policy` strings", item.span, help: "write `{\"resourceGroup\": \"rg-…\", \"policy\": \"NAME\"}`")
+                    error(
+                        "snapshot-type", "a resource-group attachment needs `resourceGroup` and `policy` strings", item.span,
+                        help: "write `{\"resourceGroup\": \"rg-…\", \"policy\": \"NAME\"}`")
                     continue
                 }
                 guard let p = byName[name] else {
@@ -249,7 +276,9 @@ public struct SnapshotLoader {
                 type = "Control"
                 kind = .control
             default:
-                error("snapshot-policy-type", "policy type must be `System`, `Custom` or `Control`, not \(t.stringValue.map { "`\($0)`" } ?? t.typeDescription)", t.span)
+                error(
+                    "snapshot-policy-type",
+                    "policy type must be `System`, `Custom` or `Control`, not \(t.stringValue.map { "`\($0)`" } ?? t.typeDescription)", t.span)
                 return nil
             }
         } else {
@@ -270,7 +299,9 @@ public struct SnapshotLoader {
             errors += error.diagnostics
             return nil
         }
-        error("snapshot-document", "policy `\(m.key)` has neither `document` nor `file`", m.keySpan, help: "add `\"document\": { … }` or `\"file\": \"path/relative/to/the/snapshot.json\"`")
+        error(
+            "snapshot-document", "policy `\(m.key)` has neither `document` nor `file`", m.keySpan,
+            help: "add `\"document\": { … }` or `\"file\": \"path/relative/to/the/snapshot.json\"`")
         return nil
     }
 }

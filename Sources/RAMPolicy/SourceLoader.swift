@@ -8,14 +8,23 @@ public enum SourceLoader {
     /// - Throws: ``Diagnostic`` for a missing path, a directory, an unreadable file,
     ///   or a file over `maxBytes`.
     public static func read(_ path: String, maxBytes: Int = JSONLimits.default.maxBytes) throws(Diagnostic) -> SourceFile {
+        let (name, bytes) = try readBytes(path, maxBytes: maxBytes)
+        return SourceFile(name: name, bytes: bytes)
+    }
+
+    /// The display name and the bytes of a file (or standard input for `-`), for
+    /// callers that split the text themselves (JSON lines).
+    public static func readBytes(_ path: String, maxBytes: Int = JSONLimits.default.maxBytes) throws(Diagnostic) -> (String, [UInt8]) {
         if path == "-" {
             let data = FileHandle.standardInput.readDataToEndOfFile()
             if data.count > maxBytes { throw tooLarge("<stdin>", data.count, maxBytes) }
-            return SourceFile(name: "<stdin>", bytes: [UInt8](data))
+            return ("<stdin>", [UInt8](data))
         }
         var isDir: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else {
-            throw Diagnostic(.error, code: "io-not-found", "no such file `\(path)`", file: path, help: "check the path; relative paths start from the current directory")
+            throw Diagnostic(
+                .error, code: "io-not-found", "no such file `\(path)`", file: path,
+                help: "check the path; relative paths start from the current directory")
         }
         if isDir.boolValue {
             throw Diagnostic(.error, code: "io-is-directory", "`\(path)` is a directory, not a file", file: path)
@@ -30,7 +39,7 @@ public enum SourceLoader {
         // Read at most one byte past the limit, so a growing file or a device cannot exhaust memory.
         let data = (try? handle.read(upToCount: maxBytes + 1)) ?? Data()
         if data.count > maxBytes { throw tooLarge(path, data.count, maxBytes) }
-        return SourceFile(name: path, bytes: [UInt8](data))
+        return (path, [UInt8](data))
     }
 
     static func tooLarge(_ path: String, _ size: Int, _ max: Int) -> Diagnostic {

@@ -78,7 +78,8 @@ public struct JSONParser {
         if i >= b.count { return error("json-unexpected-end", "unexpected end of input \(context)", at: i) }
         let c = b[i]
         if c == UInt8(ascii: "/") && i + 1 < b.count && (b[i + 1] == UInt8(ascii: "/") || b[i + 1] == UInt8(ascii: "*")) {
-            return error("json-comment", "comments are not allowed in JSON", at: i, help: "remove the comment; RAM rejects documents that are not strict JSON")
+            return error(
+                "json-comment", "comments are not allowed in JSON", at: i, help: "remove the comment; RAM rejects documents that are not strict JSON")
         }
         if c == UInt8(ascii: "'") {
             return error("json-single-quote", "strings must use double quotes, not single quotes", at: i)
@@ -251,7 +252,9 @@ public struct JSONParser {
         if b[i] == UInt8(ascii: "0") {
             i += 1
             if i < b.count && isDigit(b[i]) {
-                throw error("json-leading-zero", "numbers may not have leading zeros", at: start, help: "write the number without the leading zero, or as a string")
+                throw error(
+                    "json-leading-zero", "numbers may not have leading zeros", at: start,
+                    help: "write the number without the leading zero, or as a string")
             }
         } else {
             while i < b.count && isDigit(b[i]) { i += 1 }
@@ -326,7 +329,9 @@ public struct JSONParser {
                 case UInt8(ascii: "t"): simple = 0x09
                 case UInt8(ascii: "u"): break
                 default:
-                    throw error("json-invalid-escape", "invalid escape sequence in a string", at: escStart, help: "valid escapes are \\\" \\\\ \\/ \\b \\f \\n \\r \\t and \\uXXXX")
+                    throw error(
+                        "json-invalid-escape", "invalid escape sequence in a string", at: escStart,
+                        help: "valid escapes are \\\" \\\\ \\/ \\b \\f \\n \\r \\t and \\uXXXX")
                 }
                 if let s = simple {
                     out.append(s)

@@ -11,8 +11,24 @@ public struct JSONWriter {
 
     public mutating func string(_ s: String) {
         bytes.append(0x22)
+        escaped(s)
+        bytes.append(0x22)
+    }
+
+    /// The string's escaped text, without quotes.
+    mutating func escaped(_ s: String) {
         var s = s
         s.withUTF8 { u in
+            // Most strings need no escape: copy them whole.
+            var clean = true
+            for c in u where c < 0x20 || c == 0x22 || c == 0x5C || c == 0x7F {
+                clean = false
+                break
+            }
+            if clean {
+                bytes.append(contentsOf: u)
+                return
+            }
             for c in u {
                 switch c {
                 case 0x22: bytes.append(0x5C); bytes.append(0x22)
@@ -29,7 +45,6 @@ public struct JSONWriter {
                 }
             }
         }
-        bytes.append(0x22)
     }
 
     public mutating func key(_ k: StaticString) {
@@ -40,7 +55,46 @@ public struct JSONWriter {
     }
 
     public mutating func int(_ v: Int) {
-        bytes.append(contentsOf: Array(String(v).utf8))
+        if v < 0 {
+            bytes.append(UInt8(ascii: "-"))
+            if v == Int.min {
+                bytes.append(contentsOf: Array(String(v).utf8.dropFirst()))
+                return
+            }
+            digits(UInt(-v))
+        } else {
+            digits(UInt(v))
+        }
+    }
+
+    mutating func digits(_ v: UInt) {
+        var buf:
+            (
+                UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+                UInt8
+            ) =
+                (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var n = 0
+        var x = v
+        withUnsafeMutableBytes(of: &buf) { p in
+            repeat {
+                p[19 - n] = UInt8(48 + x % 10)
+                x /= 10
+                n += 1
+            } while x > 0
+            bytes.append(contentsOf: p[(20 - n)...])
+        }
+    }
+
+    /// `"file:line:col"` without building the string first.
+    public mutating func location(_ file: String, _ line: Int, _ column: Int) {
+        bytes.append(0x22)
+        escaped(file)
+        bytes.append(UInt8(ascii: ":"))
+        int(line)
+        bytes.append(UInt8(ascii: ":"))
+        int(column)
+        bytes.append(0x22)
     }
 
     public mutating func bool(_ v: Bool) { if v { raw("true") } else { raw("false") } }

@@ -61,17 +61,23 @@ public final class SourceFile: Sendable {
 
     private static func computeLineStarts(_ bytes: [UInt8]) -> [Int] {
         var starts = [0]
-        var i = 0
-        let n = bytes.count
-        while i < n {
-            let b = bytes[i]
-            if b == 0x0A {
-                starts.append(i + 1)
-            } else if b == 0x0D {
-                if i + 1 < n && bytes[i + 1] == 0x0A { i += 1 }
-                starts.append(i + 1)
+        bytes.withUnsafeBufferPointer { b in
+            let n = b.count
+            var i = 0
+            while i < n {
+                let c = b[i]
+                if c > 0x0D {
+                    i += 1
+                    continue
+                }
+                if c == 0x0A {
+                    starts.append(i + 1)
+                } else if c == 0x0D {
+                    if i + 1 < n && b[i + 1] == 0x0A { i += 1 }
+                    starts.append(i + 1)
+                }
+                i += 1
             }
-            i += 1
         }
         return starts
     }
@@ -184,14 +190,25 @@ public struct SourceLocation: Sendable, Hashable, CustomStringConvertible {
     public var description: String { "\(file):\(line):\(column)" }
 }
 
-/// A half-open byte range in a source.
+/// A half-open byte range in a source. Stored as 32-bit offsets (inputs are
+/// limited far below 2 GiB), since every parsed value and statement carries one.
 public struct Span: Sendable, Hashable {
-    public var start: Int
-    public var end: Int
+    private var s: Int32
+    private var e: Int32
 
     public init(start: Int, end: Int) {
-        self.start = start
-        self.end = end
+        self.s = Int32(clamping: start)
+        self.e = Int32(clamping: end)
+    }
+
+    public var start: Int {
+        get { Int(s) }
+        set { s = Int32(clamping: newValue) }
+    }
+
+    public var end: Int {
+        get { Int(e) }
+        set { e = Int32(clamping: newValue) }
     }
 
     public static let zero = Span(start: 0, end: 0)

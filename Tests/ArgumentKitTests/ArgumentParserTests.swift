@@ -31,7 +31,9 @@ struct ArgumentParserTests {
     func errors() {
         #expect(throws: ArgumentError("unknown option `--polcy`", help: "did you mean `--policy`?")) { try spec.parse(["--polcy", "x"]) }
         #expect(throws: ArgumentError("`--policy` needs a value", help: "write `--policy FILE`")) { try spec.parse(["--policy"]) }
-        #expect(throws: ArgumentError("`--format` is given more than once", help: "give it once")) { try spec.parse(["--format", "a", "--format", "b"]) }
+        #expect(throws: ArgumentError("`--format` is given more than once", help: "give it once")) {
+            try spec.parse(["--format", "a", "--format", "b"])
+        }
         #expect(throws: ArgumentError("`--verbose` takes no value")) { try spec.parse(["--verbose=yes"]) }
         #expect(throws: ArgumentError.self) { try spec.parse(["a:B", "c:D"]) }
         #expect(throws: ArgumentError.self) { try spec.parse(["-x"]) }

@@ -15,7 +15,9 @@ let acct = ["--account", "policies/account.json"]
 let goldenCases: [GoldenCase] = [
     // can, ad hoc
     GoldenCase(name: "can-grant", args: ["can", "--policy", "policies/grant-create-workspace.json"]),
-    GoldenCase(name: "can-explicit-deny", args: ["can", "--policy", "policies/grant-create-workspace.json", "--policy", "policies/deny-create-workspace.json"]),
+    GoldenCase(
+        name: "can-explicit-deny",
+        args: ["can", "--policy", "policies/grant-create-workspace.json", "--policy", "policies/deny-create-workspace.json"]),
     GoldenCase(name: "can-arn-scoped", args: ["can", "--policy", "policies/arn-scoped-grant.json"]),
     GoldenCase(name: "can-ip-missing", args: ["can", "--policy", "policies/ip-conditioned-grant.json"]),
     GoldenCase(name: "can-ip-inside", args: ["can", "--policy", "policies/ip-conditioned-grant.json", "--context", "acs:SourceIp=10.1.2.3"]),
@@ -23,11 +25,22 @@ let goldenCases: [GoldenCase] = [
     GoldenCase(name: "can-ip-malformed", args: ["can", "--policy", "policies/ip-conditioned-grant.json", "--context", "acs:SourceIp=10.1.2"]),
     GoldenCase(name: "can-full-access", args: ["can", "--policy", "policies/system/AliyunEMRServerlessSparkFullAccess.json"]),
     GoldenCase(name: "can-developer-access", args: ["can", "--policy", "policies/system/AliyunEMRServerlessSparkDeveloperAccess.json"]),
-    GoldenCase(name: "can-readonly-list", args: ["can", "emr-serverless-spark:ListWorkspaces", "--policy", "policies/system/AliyunEmrServerlessSparkReadOnlyAccess.json"]),
+    GoldenCase(
+        name: "can-readonly-list",
+        args: ["can", "emr-serverless-spark:ListWorkspaces", "--policy", "policies/system/AliyunEmrServerlessSparkReadOnlyAccess.json"]),
     GoldenCase(name: "can-json", args: ["can", "--policy", "policies/arn-scoped-grant.json", "--format", "json"]),
-    GoldenCase(name: "can-json-allow", args: ["can", "--policy", "policies/ip-conditioned-grant.json", "--context", "acs:SourceIp=10.1.2.3", "--format", "json"]),
-    GoldenCase(name: "can-resource-ignored", args: ["can", "--policy", "policies/grant-create-workspace.json", "--resource", "acs:emr-serverless-spark:cn-hangzhou:1:workspace/w"]),
-    GoldenCase(name: "can-control-adhoc", args: ["can", "ecs:StartInstance", "--policy", "Tests/Corpus/ram-examples/30-sts-assumerole-session-policy-example.json", "--control-policy", "policies/system/AliyunEMRServerlessSparkFullAccess.json"]),
+    GoldenCase(
+        name: "can-json-allow",
+        args: ["can", "--policy", "policies/ip-conditioned-grant.json", "--context", "acs:SourceIp=10.1.2.3", "--format", "json"]),
+    GoldenCase(
+        name: "can-resource-ignored",
+        args: ["can", "--policy", "policies/grant-create-workspace.json", "--resource", "acs:emr-serverless-spark:cn-hangzhou:1:workspace/w"]),
+    GoldenCase(
+        name: "can-control-adhoc",
+        args: [
+            "can", "ecs:StartInstance", "--policy", "Tests/Corpus/ram-examples/30-sts-assumerole-session-policy-example.json", "--control-policy",
+            "policies/system/AliyunEMRServerlessSparkFullAccess.json",
+        ]),
     // can, account snapshot
     GoldenCase(name: "account-alice", args: ["can"] + acct + ["--principal", "user/alice"]),
     GoldenCase(name: "account-bob", args: ["can"] + acct + ["--principal", "user/bob"]),
@@ -37,9 +50,14 @@ let goldenCases: [GoldenCase] = [
     GoldenCase(name: "account-erin", args: ["can"] + acct + ["--principal", "user/erin", "--context", "acs:SourceIp=192.168.4.4"]),
     GoldenCase(name: "account-mfa-false", args: ["can"] + acct + ["--principal", "user/alice", "--context", "acs:MFAPresent=false"]),
     GoldenCase(name: "account-root", args: ["can"] + acct + ["--principal", "root"]),
-    GoldenCase(name: "account-role-session", args: ["can"] + acct + ["--principal", "role/spark-runner", "--session-policy", "policies/session-policy.json"]),
-    GoldenCase(name: "account-assume-alice", args: ["can", "sts:AssumeRole"] + acct + ["--principal", "user/alice", "--resource", "acs:ram::1234567890123456:role/spark-runner"]),
-    GoldenCase(name: "account-assume-bob", args: ["can", "sts:AssumeRole"] + acct + ["--principal", "user/bob", "--resource", "acs:ram::1234567890123456:role/spark-runner"]),
+    GoldenCase(
+        name: "account-role-session", args: ["can"] + acct + ["--principal", "role/spark-runner", "--session-policy", "policies/session-policy.json"]),
+    GoldenCase(
+        name: "account-assume-alice",
+        args: ["can", "sts:AssumeRole"] + acct + ["--principal", "user/alice", "--resource", "acs:ram::1234567890123456:role/spark-runner"]),
+    GoldenCase(
+        name: "account-assume-bob",
+        args: ["can", "sts:AssumeRole"] + acct + ["--principal", "user/bob", "--resource", "acs:ram::1234567890123456:role/spark-runner"]),
     GoldenCase(name: "account-json", args: ["can"] + acct + ["--principal", "user/dave", "--format", "json"]),
     // eval and actions
     GoldenCase(name: "eval-account", args: ["eval", "--requests", "Tests/Golden/inputs/requests.jsonl", "--no-default-context"] + acct),

@@ -39,7 +39,8 @@ struct DifferentialTests {
                 let fast = try evaluator.decide(request)
                 #expect(
                     d.kind.rawValue == expected.0 && d.policyType?.rawValue == expected.1,
-                    "seed \(seed): \(r.principal) \(r.action) on \(r.resource ?? "nil") ctx \(r.context) rg \(r.resourceGroup ?? "-")\nworld: \(src.bytes.count) bytes")
+                    "seed \(seed): \(r.principal) \(r.action) on \(r.resource ?? "nil") ctx \(r.context) rg \(r.resourceGroup ?? "-")\nworld: \(src.bytes.count) bytes"
+                )
                 #expect(fast.0 == d.kind && fast.1 == d.policyType, "fast path differs, seed \(seed)")
                 compared += 1
                 kinds["\(d.kind.rawValue)/\(d.policyType?.rawValue ?? "-")", default: 0] += 1

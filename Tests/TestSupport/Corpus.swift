@@ -138,7 +138,11 @@ public enum Corpus {
             let note = co["note"]?.stringValue ?? "?"
             var ctx = RequestContext()
             for m in co["context"]?.objectValue?.members ?? [] {
-                if let a = m.value.arrayValue { ctx.add(m.key, values: a.compactMap(\.stringValue)) } else { ctx.add(m.key, values: [m.value.stringValue ?? ""]) }
+                if let a = m.value.arrayValue {
+                    ctx.add(m.key, values: a.compactMap(\.stringValue))
+                } else {
+                    ctx.add(m.key, values: [m.value.stringValue ?? ""])
+                }
             }
             var session: Policy? = nil
             if let sp = co["sessionPolicy"] { session = try policy(sp, src, name: "session", kind: .session) }
@@ -151,7 +155,8 @@ public enum Corpus {
                 DecisionCase(
                     file: file, note: note, evaluator: evaluator, request: req, decision: co["decision"]?.stringValue ?? "",
                     policyType: co["policyType"]?.stringValue, deniedAction: co["deniedAction"]?.stringValue,
-                    assumptions: co["assumptions"]?.arrayValue?.compactMap(\.stringValue), missing: co["missing"]?.arrayValue?.compactMap(\.stringValue),
+                    assumptions: co["assumptions"]?.arrayValue?.compactMap(\.stringValue),
+                    missing: co["missing"]?.arrayValue?.compactMap(\.stringValue),
                     error: co["error"]?.stringValue, statements: co["statements"]?.arrayValue?.compactMap(\.stringValue)))
         }
         return out
@@ -182,7 +187,8 @@ public enum Corpus {
                 out.append(
                     ParseCase(
                         file: url.lastPathComponent, note: note, source: src, kind: kind,
-                        errors: co["errors"]?.arrayValue?.compactMap(\.stringValue) ?? [], warnings: co["warnings"]?.arrayValue?.compactMap(\.stringValue) ?? [],
+                        errors: co["errors"]?.arrayValue?.compactMap(\.stringValue) ?? [],
+                        warnings: co["warnings"]?.arrayValue?.compactMap(\.stringValue) ?? [],
                         positions: co["positions"]?.arrayValue?.compactMap(\.stringValue)))
             }
         }

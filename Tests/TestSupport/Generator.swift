@@ -192,7 +192,8 @@ public enum Render {
         }
         let users = w.users.sorted { $0.key < $1.key }.map { "\(str($0.key)): \(principal($0.value, role: false))" }
         let roles = w.roles.sorted { $0.key < $1.key }.map { "\(str($0.key)): \(principal($0.value, role: true))" }
-        return "{\"accountId\": \(str(w.accountId)), \"policies\": {" + policies.joined(separator: ", ") + "}, \"controlPolicies\": \(list(control)), "
+        return "{\"accountId\": \(str(w.accountId)), \"policies\": {" + policies.joined(separator: ", ")
+            + "}, \"controlPolicies\": \(list(control)), "
             + "\"users\": {" + users.joined(separator: ", ") + "}, \"roles\": {" + roles.joined(separator: ", ") + "}}"
     }
 

@@ -123,7 +123,9 @@ public enum Reference {
         return false
     }
 
-    static let negated: Set<String> = ["StringNotEquals", "StringNotEqualsIgnoreCase", "StringNotLike", "NumericNotEquals", "DateNotEquals", "NotIpAddress"]
+    static let negated: Set<String> = [
+        "StringNotEquals", "StringNotEqualsIgnoreCase", "StringNotLike", "NumericNotEquals", "DateNotEquals", "NotIpAddress",
+    ]
 
     static func holds(_ op: String, _ key: String, _ listed: [String], _ ctx: [(String, [String])]) -> Bool {
         let given = ctx.filter { $0.0.lowercased() == key.lowercased() }.flatMap(\.1)

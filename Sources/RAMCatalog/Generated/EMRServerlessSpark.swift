@@ -28,13 +28,16 @@ extension Catalog {
             resourceTypes: nil, conditionKeys: nil,
             dependentActions: nil, method: "DELETE", path: "/api/v1/kyuubi/{workspaceId}/{kyuubiServiceId}/application/{applicationId}",
             apiVersion: "2023-08-08", origin: .sdkOperation, published: false,
-            source: "https://help.aliyun.com/zh/emr/emr-serverless-spark/developer-reference/api-emr-serverless-spark-2023-08-08-cancelkyuubisparkapplication"),
+            source:
+                "https://help.aliyun.com/zh/emr/emr-serverless-spark/developer-reference/api-emr-serverless-spark-2023-08-08-cancelkyuubisparkapplication"
+        ),
         ActionInfo(
             action: "emr-serverless-spark:CancelRayJob", accessLevel: .unknown,
             resourceTypes: nil, conditionKeys: nil,
             dependentActions: nil, method: "POST", path: "/api/v1/workspaces/{workspaceId}/rayJob/{submissionId}/cancel",
             apiVersion: "2023-08-08", origin: .sdkOperation, published: false,
-            source: "https://www.alibabacloud.com/help/en/emr/emr-serverless-spark/developer-reference/api-emr-serverless-spark-2023-08-08-cancelrayjob"),
+            source:
+                "https://www.alibabacloud.com/help/en/emr/emr-serverless-spark/developer-reference/api-emr-serverless-spark-2023-08-08-cancelrayjob"),
         ActionInfo(
             action: "emr-serverless-spark:ChangeResourceGroup", accessLevel: .unknown,
             resourceTypes: nil, conditionKeys: nil,
@@ -46,37 +49,49 @@ extension Catalog {
             resourceTypes: ["*"], conditionKeys: [],
             dependentActions: [], method: "POST", path: "/api/v1/kyuubi/{workspaceId}",
             apiVersion: "2023-08-08", origin: .sdkOperation, published: true,
-            source: "https://www.alibabacloud.com/help/tc/emr/emr-serverless-spark/developer-reference/api-emr-serverless-spark-2023-08-08-createkyuubiservice"),
+            source:
+                "https://www.alibabacloud.com/help/tc/emr/emr-serverless-spark/developer-reference/api-emr-serverless-spark-2023-08-08-createkyuubiservice"
+        ),
         ActionInfo(
             action: "emr-serverless-spark:CreateKyuubiToken", accessLevel: .create,
             resourceTypes: ["*"], conditionKeys: [],
             dependentActions: [], method: "POST", path: "/api/v1/workspaces/{workspaceId}/kyuubiService/{kyuubiServiceId}/token",
             apiVersion: "2023-08-08", origin: .sdkOperation, published: true,
-            source: "https://www.alibabacloud.com/help/tc/emr/emr-serverless-spark/developer-reference/api-emr-serverless-spark-2023-08-08-createkyuubitoken"),
+            source:
+                "https://www.alibabacloud.com/help/tc/emr/emr-serverless-spark/developer-reference/api-emr-serverless-spark-2023-08-08-createkyuubitoken"
+        ),
         ActionInfo(
             action: "emr-serverless-spark:CreateLivyCompute", accessLevel: .create,
             resourceTypes: ["*"], conditionKeys: [],
             dependentActions: [], method: "PUT", path: "/api/interactive/v1/workspace/{workspaceBizId}/livycompute",
             apiVersion: "2023-08-08", origin: .sdkOperation, published: true,
-            source: "https://www.alibabacloud.com/help/ja/emr/emr-serverless-spark/developer-reference/api-emr-serverless-spark-2023-08-08-createlivycompute"),
+            source:
+                "https://www.alibabacloud.com/help/ja/emr/emr-serverless-spark/developer-reference/api-emr-serverless-spark-2023-08-08-createlivycompute"
+        ),
         ActionInfo(
             action: "emr-serverless-spark:CreateLivyComputeToken", accessLevel: .create,
             resourceTypes: ["*"], conditionKeys: [],
             dependentActions: [], method: "PUT", path: "/api/interactive/v1/workspace/{workspaceBizId}/livycompute/{livyComputeId}/token",
             apiVersion: "2023-08-08", origin: .sdkOperation, published: true,
-            source: "https://www.alibabacloud.com/help/ja/emr/emr-serverless-spark/developer-reference/api-emr-serverless-spark-2023-08-08-createlivycomputetoken"),
+            source:
+                "https://www.alibabacloud.com/help/ja/emr/emr-serverless-spark/developer-reference/api-emr-serverless-spark-2023-08-08-createlivycomputetoken"
+        ),
         ActionInfo(
             action: "emr-serverless-spark:CreateNetworkService", accessLevel: .unknown,
             resourceTypes: nil, conditionKeys: nil,
             dependentActions: nil, method: "POST", path: "/api/v1/workspaces/{workspaceId}/networkServices",
             apiVersion: "2023-08-08", origin: .sdkOperation, published: false,
-            source: "https://www.alibabacloud.com/help/en/emr/emr-serverless-spark/developer-reference/api-emr-serverless-spark-2023-08-08-createnetworkservice"),
+            source:
+                "https://www.alibabacloud.com/help/en/emr/emr-serverless-spark/developer-reference/api-emr-serverless-spark-2023-08-08-createnetworkservice"
+        ),
         ActionInfo(
             action: "emr-serverless-spark:CreateProcessDefinitionWithSchedule", accessLevel: .none,
             resourceTypes: ["*"], conditionKeys: [],
             dependentActions: [], method: "POST", path: "/dolphinscheduler/projects/{bizId}/process-definition",
             apiVersion: "2023-08-08", origin: .sdkOperation, published: true,
-            source: "https://help.aliyun.com/zh/emr/emr-serverless-spark/developer-reference/api-emr-serverless-spark-2023-08-08-createprocessdefinitionwithschedule"),
+            source:
+                "https://help.aliyun.com/zh/emr/emr-serverless-spark/developer-reference/api-emr-serverless-spark-2023-08-08-createprocessdefinitionwithschedule"
+        ),
         ActionInfo(
             action: "emr-serverless-spark:CreateRayCluster", accessLevel: .unknown,
             resourceTypes: nil, conditionKeys: nil,
@@ -88,13 +103,16 @@ extension Catalog {
             resourceTypes: ["*"], conditionKeys: [],
             dependentActions: [], method: "POST", path: "/api/v1/workspaces/{workspaceId}/sessionClusters",
             apiVersion: "2023-08-08", origin: .sdkOperation, published: true,
-            source: "https://help.aliyun.com/zh/emr/emr-serverless-spark/developer-reference/api-emr-serverless-spark-2023-08-08-createsessioncluster"),
+            source: "https://help.aliyun.com/zh/emr/emr-serverless-spark/developer-reference/api-emr-serverless-spark-2023-08-08-createsessioncluster"
+        ),
         ActionInfo(
             action: "emr-serverless-spark:CreateSqlStatement", accessLevel: .create,
             resourceTypes: ["*"], conditionKeys: [],
             dependentActions: [], method: "PUT", path: "/api/interactive/v1/workspace/{workspaceId}/statement",
             apiVersion: "2023-08-08", origin: .sdkOperation, published: true,
-            source: "https://www.alibabacloud.com/help/en/emr/emr-serverless-spark/developer-reference/api-emr-serverless-spark-2023-08-08-createsqlstatement"),
+            source:
+                "https://www.alibabacloud.com/help/en/emr/emr-serverless-spark/developer-reference/api-emr-serverless-spark-2023-08-08-createsqlstatement"
+        ),
         ActionInfo(
             action: "emr-serverless-spark:CreateWorkspace", accessLevel: .create,
             resourceTypes: ["*"], conditionKeys: [],
@@ -106,13 +124,17 @@ extension Catalog {
             resourceTypes: ["*"], conditionKeys: [],
             dependentActions: [], method: "POST", path: "/api/v1/workspaces/queues",
             apiVersion: "2023-08-08", origin: .sdkOperation, published: true,
-            source: "https://www.alibabacloud.com/help/zh/emr/emr-serverless-spark/developer-reference/api-emr-serverless-spark-2023-08-08-createworkspacequeue"),
+            source:
+                "https://www.alibabacloud.com/help/zh/emr/emr-serverless-spark/developer-reference/api-emr-serverless-spark-2023-08-08-createworkspacequeue"
+        ),
         ActionInfo(
             action: "emr-serverless-spark:DeleteKyuubiService", accessLevel: .unknown,
             resourceTypes: nil, conditionKeys: nil,
             dependentActions: nil, method: "DELETE", path: "/api/v1/kyuubi/{workspaceId}/{kyuubiServiceId}",
             apiVersion: "2023-08-08", origin: .sdkOperation, published: false,
-            source: "https://www.alibabacloud.com/help/pt-br/emr/emr-serverless-spark/developer-reference/api-emr-serverless-spark-2023-08-08-deletekyuubiservice"),
+            source:
+                "https://www.alibabacloud.com/help/pt-br/emr/emr-serverless-spark/developer-reference/api-emr-serverless-spark-2023-08-08-deletekyuubiservice"
+        ),
         ActionInfo(
             action: "emr-serverless-spark:DeleteKyuubiToken", accessLevel: .delete,
             resourceTypes: ["*"], conditionKeys: [],
@@ -124,25 +146,33 @@ extension Catalog {
             resourceTypes: nil, conditionKeys: nil,
             dependentActions: nil, method: "DELETE", path: "/api/interactive/v1/workspace/{workspaceBizId}/livycompute/{livyComputeId}",
             apiVersion: "2023-08-08", origin: .sdkOperation, published: false,
-            source: "https://www.alibabacloud.com/help/en/emr/emr-serverless-spark/developer-reference/api-emr-serverless-spark-2023-08-08-deletelivycompute"),
+            source:
+                "https://www.alibabacloud.com/help/en/emr/emr-serverless-spark/developer-reference/api-emr-serverless-spark-2023-08-08-deletelivycompute"
+        ),
         ActionInfo(
             action: "emr-serverless-spark:DeleteLivyComputeToken", accessLevel: .delete,
             resourceTypes: ["*"], conditionKeys: [],
-            dependentActions: [], method: "DELETE", path: "/api/interactive/v1/workspace/{workspaceBizId}/livycompute/{livyComputeId}/token/{tokenId}",
+            dependentActions: [], method: "DELETE",
+            path: "/api/interactive/v1/workspace/{workspaceBizId}/livycompute/{livyComputeId}/token/{tokenId}",
             apiVersion: "2023-08-08", origin: .sdkOperation, published: true,
-            source: "https://www.alibabacloud.com/help/ja/emr/emr-serverless-spark/developer-reference/api-emr-serverless-spark-2023-08-08-deletelivycomputetoken"),
+            source:
+                "https://www.alibabacloud.com/help/ja/emr/emr-serverless-spark/developer-reference/api-emr-serverless-spark-2023-08-08-deletelivycomputetoken"
+        ),
         ActionInfo(
             action: "emr-serverless-spark:DeleteRayCluster", accessLevel: .unknown,
             resourceTypes: nil, conditionKeys: nil,
             dependentActions: nil, method: "DELETE", path: "/api/v1/workspaces/{workspaceId}/rayCluster/{clusterId}",
             apiVersion: "2023-08-08", origin: .sdkOperation, published: false,
-            source: "https://www.alibabacloud.com/help/zh/emr/emr-serverless-spark/developer-reference/api-emr-serverless-spark-2023-08-08-deleteraycluster"),
+            source:
+                "https://www.alibabacloud.com/help/zh/emr/emr-serverless-spark/developer-reference/api-emr-serverless-spark-2023-08-08-deleteraycluster"
+        ),
         ActionInfo(
             action: "emr-serverless-spark:DeleteWorkspaceQueue", accessLevel: .unknown,
             resourceTypes: nil, conditionKeys: nil,
             dependentActions: nil, method: "DELETE", path: "/api/v1/workspaces/{workspaceId}/queues/{workspaceQueueName}",
             apiVersion: "2023-08-08", origin: .sdkOperation, published: false,
-            source: "https://help.aliyun.com/zh/emr/emr-serverless-spark/developer-reference/api-emr-serverless-spark-2023-08-08-deleteworkspacequeue"),
+            source: "https://help.aliyun.com/zh/emr/emr-serverless-spark/developer-reference/api-emr-serverless-spark-2023-08-08-deleteworkspacequeue"
+        ),
         ActionInfo(
             action: "emr-serverless-spark:EditWorkspaceQueue", accessLevel: .create,
             resourceTypes: ["*"], conditionKeys: [],
@@ -160,13 +190,17 @@ extension Catalog {
             resourceTypes: ["*"], conditionKeys: [],
             dependentActions: [], method: "GET", path: "/api/v1/workspaces/{workspaceId}/aicenter",
             apiVersion: "2023-08-08", origin: .sdkOperation, published: true,
-            source: "https://www.alibabacloud.com/help/tc/emr/emr-serverless-spark/developer-reference/api-emr-serverless-spark-2023-08-08-getaicenterstate"),
+            source:
+                "https://www.alibabacloud.com/help/tc/emr/emr-serverless-spark/developer-reference/api-emr-serverless-spark-2023-08-08-getaicenterstate"
+        ),
         ActionInfo(
             action: "emr-serverless-spark:GetCacheCluster", accessLevel: .get,
             resourceTypes: ["*"], conditionKeys: [],
             dependentActions: [], method: "GET", path: "/api/v1/cache/{cacheClusterId}",
             apiVersion: "2023-08-08", origin: .sdkOperation, published: true,
-            source: "https://www.alibabacloud.com/help/tc/emr/emr-serverless-spark/developer-reference/api-emr-serverless-spark-2023-08-08-getcachecluster"),
+            source:
+                "https://www.alibabacloud.com/help/tc/emr/emr-serverless-spark/developer-reference/api-emr-serverless-spark-2023-08-08-getcachecluster"
+        ),
         ActionInfo(
             action: "emr-serverless-spark:GetCuHours", accessLevel: .get,
             resourceTypes: ["*"], conditionKeys: [],
@@ -178,7 +212,8 @@ extension Catalog {
             resourceTypes: ["*"], conditionKeys: [],
             dependentActions: [], method: "GET", path: "/api/v1/workspaces/{workspaceId}/runs/{runId}/action/getDoctorApplication",
             apiVersion: "2023-08-08", origin: .sdkOperation, published: true,
-            source: "https://help.aliyun.com/zh/emr/emr-serverless-spark/developer-reference/api-emr-serverless-spark-2023-08-08-getdoctorapplication"),
+            source: "https://help.aliyun.com/zh/emr/emr-serverless-spark/developer-reference/api-emr-serverless-spark-2023-08-08-getdoctorapplication"
+        ),
         ActionInfo(
             action: "emr-serverless-spark:GetJobRun", accessLevel: .get,
             resourceTypes: ["*"], conditionKeys: [],
@@ -202,19 +237,24 @@ extension Catalog {
             resourceTypes: ["*"], conditionKeys: [],
             dependentActions: [], method: "GET", path: "/api/interactive/v1/workspace/{workspaceBizId}/livycompute/{livyComputeId}",
             apiVersion: "2023-08-08", origin: .sdkOperation, published: true,
-            source: "https://www.alibabacloud.com/help/ja/emr/emr-serverless-spark/developer-reference/api-emr-serverless-spark-2023-08-08-getlivycompute"),
+            source:
+                "https://www.alibabacloud.com/help/ja/emr/emr-serverless-spark/developer-reference/api-emr-serverless-spark-2023-08-08-getlivycompute"
+        ),
         ActionInfo(
             action: "emr-serverless-spark:GetLivyComputeToken", accessLevel: .get,
             resourceTypes: ["*"], conditionKeys: [],
             dependentActions: [], method: "GET", path: "/api/interactive/v1/workspace/{workspaceBizId}/livycompute/{livyComputeId}/token/{tokenId}",
             apiVersion: "2023-08-08", origin: .sdkOperation, published: true,
-            source: "https://www.alibabacloud.com/help/ja/emr/emr-serverless-spark/developer-reference/api-emr-serverless-spark-2023-08-08-getlivycomputetoken"),
+            source:
+                "https://www.alibabacloud.com/help/ja/emr/emr-serverless-spark/developer-reference/api-emr-serverless-spark-2023-08-08-getlivycomputetoken"
+        ),
         ActionInfo(
             action: "emr-serverless-spark:GetRayCluster", accessLevel: .get,
             resourceTypes: ["*"], conditionKeys: [],
             dependentActions: [], method: "GET", path: "/api/v1/workspaces/{workspaceId}/rayCluster/{clusterId}",
             apiVersion: "2023-08-08", origin: .sdkOperation, published: true,
-            source: "https://www.alibabacloud.com/help/ja/emr/emr-serverless-spark/developer-reference/api-emr-serverless-spark-2023-08-08-getraycluster"),
+            source:
+                "https://www.alibabacloud.com/help/ja/emr/emr-serverless-spark/developer-reference/api-emr-serverless-spark-2023-08-08-getraycluster"),
         ActionInfo(
             action: "emr-serverless-spark:GetRayJob", accessLevel: .unknown,
             resourceTypes: nil, conditionKeys: nil,
@@ -232,7 +272,9 @@ extension Catalog {
             resourceTypes: ["*"], conditionKeys: [],
             dependentActions: [], method: "GET", path: "/api/v1/workspaces/{workspaceId}/runs/{runId}/action/getRunConfiguration",
             apiVersion: "2023-08-08", origin: .sdkOperation, published: true,
-            source: "https://www.alibabacloud.com/help/tc/emr/emr-serverless-spark/developer-reference/api-emr-serverless-spark-2023-08-08-getrunconfiguration"),
+            source:
+                "https://www.alibabacloud.com/help/tc/emr/emr-serverless-spark/developer-reference/api-emr-serverless-spark-2023-08-08-getrunconfiguration"
+        ),
         ActionInfo(
             action: "emr-serverless-spark:GetSessionCluster", accessLevel: .get,
             resourceTypes: ["*"], conditionKeys: [],
@@ -244,7 +286,9 @@ extension Catalog {
             resourceTypes: ["*"], conditionKeys: [],
             dependentActions: [], method: "GET", path: "/api/interactive/v1/workspace/{workspaceId}/statement/{statementId}",
             apiVersion: "2023-08-08", origin: .sdkOperation, published: true,
-            source: "https://www.alibabacloud.com/help/en/emr/emr-serverless-spark/developer-reference/api-emr-serverless-spark-2023-08-08-getsqlstatement"),
+            source:
+                "https://www.alibabacloud.com/help/en/emr/emr-serverless-spark/developer-reference/api-emr-serverless-spark-2023-08-08-getsqlstatement"
+        ),
         ActionInfo(
             action: "emr-serverless-spark:GetTemplate", accessLevel: .get,
             resourceTypes: ["*"], conditionKeys: [],
@@ -256,7 +300,8 @@ extension Catalog {
             resourceTypes: ["*"], conditionKeys: [],
             dependentActions: [], method: "GET", path: "/api/v1/workspaces/{workspaceId}",
             apiVersion: "2023-08-08", origin: .sdkOperation, published: true,
-            source: "https://www.alibabacloud.com/help/tc/emr/emr-serverless-spark/developer-reference/api-emr-serverless-spark-2023-08-08-getworkspace"),
+            source:
+                "https://www.alibabacloud.com/help/tc/emr/emr-serverless-spark/developer-reference/api-emr-serverless-spark-2023-08-08-getworkspace"),
         ActionInfo(
             action: "emr-serverless-spark:GrantRoleToUsers", accessLevel: .update,
             resourceTypes: ["*"], conditionKeys: [],
@@ -268,7 +313,8 @@ extension Catalog {
             resourceTypes: ["*"], conditionKeys: [],
             dependentActions: [], method: "GET", path: "/api/v1/workspaces/{workspaceId}/catalogs",
             apiVersion: "2023-08-08", origin: .sdkOperation, published: true,
-            source: "https://www.alibabacloud.com/help/ja/emr/emr-serverless-spark/developer-reference/api-emr-serverless-spark-2023-08-08-listcatalogs"),
+            source:
+                "https://www.alibabacloud.com/help/ja/emr/emr-serverless-spark/developer-reference/api-emr-serverless-spark-2023-08-08-listcatalogs"),
         ActionInfo(
             action: "emr-serverless-spark:ListExecutorLogs", accessLevel: .unknown,
             resourceTypes: nil, conditionKeys: nil,
@@ -298,7 +344,9 @@ extension Catalog {
             resourceTypes: ["*"], conditionKeys: [],
             dependentActions: [], method: "GET", path: "/api/v1/kyuubi/{workspaceId}/{kyuubiServiceId}/applications",
             apiVersion: "2023-08-08", origin: .sdkOperation, published: true,
-            source: "https://help.aliyun.com/zh/emr/emr-serverless-spark/developer-reference/api-emr-serverless-spark-2023-08-08-listkyuubisparkapplications"),
+            source:
+                "https://help.aliyun.com/zh/emr/emr-serverless-spark/developer-reference/api-emr-serverless-spark-2023-08-08-listkyuubisparkapplications"
+        ),
         ActionInfo(
             action: "emr-serverless-spark:ListKyuubiToken", accessLevel: .none,
             resourceTypes: ["*"], conditionKeys: [],
@@ -316,13 +364,15 @@ extension Catalog {
             resourceTypes: nil, conditionKeys: nil,
             dependentActions: nil, method: "GET", path: "/api/v1/workspaces/{workspaceId}/livycompute/{livyComputeId}/session",
             apiVersion: "2023-08-08", origin: .sdkOperation, published: false,
-            source: "https://help.aliyun.com/zh/emr/emr-serverless-spark/developer-reference/api-emr-serverless-spark-2023-08-08-listlivycomputesessions"),
+            source:
+                "https://help.aliyun.com/zh/emr/emr-serverless-spark/developer-reference/api-emr-serverless-spark-2023-08-08-listlivycomputesessions"),
         ActionInfo(
             action: "emr-serverless-spark:ListLivyComputeToken", accessLevel: .list,
             resourceTypes: ["*"], conditionKeys: [],
             dependentActions: [], method: "GET", path: "/api/interactive/v1/workspace/{workspaceBizId}/livycompute/{livyComputeId}/token",
             apiVersion: "2023-08-08", origin: .sdkOperation, published: true,
-            source: "https://help.aliyun.com/zh/emr/emr-serverless-spark/developer-reference/api-emr-serverless-spark-2023-08-08-listlivycomputetoken"),
+            source: "https://help.aliyun.com/zh/emr/emr-serverless-spark/developer-reference/api-emr-serverless-spark-2023-08-08-listlivycomputetoken"
+        ),
         ActionInfo(
             action: "emr-serverless-spark:ListLogContents", accessLevel: .none,
             resourceTypes: ["*"], conditionKeys: [],
@@ -340,25 +390,32 @@ extension Catalog {
             resourceTypes: nil, conditionKeys: nil,
             dependentActions: nil, method: "GET", path: "/api/v1/workspaces/{workspaceId}/networkServices",
             apiVersion: "2023-08-08", origin: .sdkOperation, published: false,
-            source: "https://www.alibabacloud.com/help/en/emr/emr-serverless-spark/developer-reference/api-emr-serverless-spark-2023-08-08-listnetworkservices"),
+            source:
+                "https://www.alibabacloud.com/help/en/emr/emr-serverless-spark/developer-reference/api-emr-serverless-spark-2023-08-08-listnetworkservices"
+        ),
         ActionInfo(
             action: "emr-serverless-spark:ListQueueTopJobs", accessLevel: .unknown,
             resourceTypes: nil, conditionKeys: nil,
             dependentActions: nil, method: "GET", path: "/api/v1/workspaces/{workspaceId}/queues/{queueName}/topJobs",
             apiVersion: "2023-08-08", origin: .sdkOperation, published: false,
-            source: "https://www.alibabacloud.com/help/pt-br/emr/emr-serverless-spark/developer-reference/api-emr-serverless-spark-2023-08-08-listqueuetopjobs"),
+            source:
+                "https://www.alibabacloud.com/help/pt-br/emr/emr-serverless-spark/developer-reference/api-emr-serverless-spark-2023-08-08-listqueuetopjobs"
+        ),
         ActionInfo(
             action: "emr-serverless-spark:ListRayCluster", accessLevel: .none,
             resourceTypes: ["*"], conditionKeys: [],
             dependentActions: [], method: "GET", path: "/api/v1/workspaces/{workspaceId}/rayCluster",
             apiVersion: "2023-08-08", origin: .sdkOperation, published: true,
-            source: "https://www.alibabacloud.com/help/en/emr/emr-serverless-spark/developer-reference/api-emr-serverless-spark-2023-08-08-listraycluster"),
+            source:
+                "https://www.alibabacloud.com/help/en/emr/emr-serverless-spark/developer-reference/api-emr-serverless-spark-2023-08-08-listraycluster"
+        ),
         ActionInfo(
             action: "emr-serverless-spark:ListRayJob", accessLevel: .unknown,
             resourceTypes: nil, conditionKeys: nil,
             dependentActions: nil, method: "GET", path: "/api/v1/workspaces/{workspaceId}/rayJob",
             apiVersion: "2023-08-08", origin: .sdkOperation, published: false,
-            source: "https://www.alibabacloud.com/help/en/emr/emr-serverless-spark/developer-reference/api-emr-serverless-spark-2023-08-08-listrayjob"),
+            source: "https://www.alibabacloud.com/help/en/emr/emr-serverless-spark/developer-reference/api-emr-serverless-spark-2023-08-08-listrayjob"
+        ),
         ActionInfo(
             action: "emr-serverless-spark:ListRayLogs", accessLevel: .unknown,
             resourceTypes: nil, conditionKeys: nil,
@@ -382,7 +439,9 @@ extension Catalog {
             resourceTypes: ["*"], conditionKeys: [],
             dependentActions: [], method: "GET", path: "/api/v1/workspaces/{workspaceId}/action/listSqlStatementContents",
             apiVersion: "2023-08-08", origin: .sdkOperation, published: true,
-            source: "https://help.aliyun.com/zh/emr/emr-serverless-spark/developer-reference/api-emr-serverless-spark-2023-08-08-listsqlstatementcontents"),
+            source:
+                "https://help.aliyun.com/zh/emr/emr-serverless-spark/developer-reference/api-emr-serverless-spark-2023-08-08-listsqlstatementcontents"
+        ),
         ActionInfo(
             action: "emr-serverless-spark:ListTemplate", accessLevel: .get,
             resourceTypes: ["*"], conditionKeys: [],
@@ -406,13 +465,17 @@ extension Catalog {
             resourceTypes: nil, conditionKeys: nil,
             dependentActions: nil, method: "POST", path: "/api/v1/apm/action/queryApmGrafanaData",
             apiVersion: "2023-08-08", origin: .sdkOperation, published: false,
-            source: "https://www.alibabacloud.com/help/zh/emr/emr-serverless-spark/developer-reference/api-emr-serverless-spark-2023-08-08-queryapmgrafanadata"),
+            source:
+                "https://www.alibabacloud.com/help/zh/emr/emr-serverless-spark/developer-reference/api-emr-serverless-spark-2023-08-08-queryapmgrafanadata"
+        ),
         ActionInfo(
             action: "emr-serverless-spark:RefreshLivyComputeToken", accessLevel: .update,
             resourceTypes: ["*"], conditionKeys: [],
             dependentActions: [], method: "POST", path: "/api/interactive/v1/workspace/{workspaceBizId}/livycompute/{livyComputeId}/token/{tokenId}",
             apiVersion: "2023-08-08", origin: .sdkOperation, published: true,
-            source: "https://www.alibabacloud.com/help/ja/emr/emr-serverless-spark/developer-reference/api-emr-serverless-spark-2023-08-08-refreshlivycomputetoken"),
+            source:
+                "https://www.alibabacloud.com/help/ja/emr/emr-serverless-spark/developer-reference/api-emr-serverless-spark-2023-08-08-refreshlivycomputetoken"
+        ),
         ActionInfo(
             action: "emr-serverless-spark:StartCacheCluster", accessLevel: .unknown,
             resourceTypes: nil, conditionKeys: nil,
@@ -430,25 +493,32 @@ extension Catalog {
             resourceTypes: nil, conditionKeys: nil,
             dependentActions: nil, method: "POST", path: "/api/v1/kyuubi/{workspaceId}/{kyuubiServiceId}/start",
             apiVersion: "2023-08-08", origin: .sdkOperation, published: false,
-            source: "https://www.alibabacloud.com/help/en/emr/emr-serverless-spark/developer-reference/api-emr-serverless-spark-2023-08-08-startkyuubiservice"),
+            source:
+                "https://www.alibabacloud.com/help/en/emr/emr-serverless-spark/developer-reference/api-emr-serverless-spark-2023-08-08-startkyuubiservice"
+        ),
         ActionInfo(
             action: "emr-serverless-spark:StartLivyCompute", accessLevel: .none,
             resourceTypes: ["*"], conditionKeys: [],
             dependentActions: [], method: "POST", path: "/api/interactive/v1/workspace/{workspaceBizId}/livycompute/{livyComputeId}/start",
             apiVersion: "2023-08-08", origin: .sdkOperation, published: true,
-            source: "https://www.alibabacloud.com/help/ja/emr/emr-serverless-spark/developer-reference/api-emr-serverless-spark-2023-08-08-startlivycompute"),
+            source:
+                "https://www.alibabacloud.com/help/ja/emr/emr-serverless-spark/developer-reference/api-emr-serverless-spark-2023-08-08-startlivycompute"
+        ),
         ActionInfo(
             action: "emr-serverless-spark:StartProcessInstance", accessLevel: .none,
             resourceTypes: ["*"], conditionKeys: [],
             dependentActions: [], method: "POST", path: "/dolphinscheduler/projects/{bizId}/executors/start-process-instance",
             apiVersion: "2023-08-08", origin: .sdkOperation, published: true,
-            source: "https://help.aliyun.com/zh/emr/emr-serverless-spark/developer-reference/api-emr-serverless-spark-2023-08-08-startprocessinstance"),
+            source: "https://help.aliyun.com/zh/emr/emr-serverless-spark/developer-reference/api-emr-serverless-spark-2023-08-08-startprocessinstance"
+        ),
         ActionInfo(
             action: "emr-serverless-spark:StartRayCluster", accessLevel: .unknown,
             resourceTypes: nil, conditionKeys: nil,
             dependentActions: nil, method: "POST", path: "/api/v1/workspaces/{workspaceId}/rayCluster/{clusterId}/start",
             apiVersion: "2023-08-08", origin: .sdkOperation, published: false,
-            source: "https://www.alibabacloud.com/help/en/emr/emr-serverless-spark/developer-reference/api-emr-serverless-spark-2023-08-08-startraycluster"),
+            source:
+                "https://www.alibabacloud.com/help/en/emr/emr-serverless-spark/developer-reference/api-emr-serverless-spark-2023-08-08-startraycluster"
+        ),
         ActionInfo(
             action: "emr-serverless-spark:StartSessionCluster", accessLevel: .unknown,
             resourceTypes: ["*"], conditionKeys: [],
@@ -460,7 +530,9 @@ extension Catalog {
             resourceTypes: nil, conditionKeys: nil,
             dependentActions: nil, method: "PUT", path: "/api/v1/cache/{cacheClusterId}/stop",
             apiVersion: "2023-08-08", origin: .sdkOperation, published: false,
-            source: "https://www.alibabacloud.com/help/en/emr/emr-serverless-spark/developer-reference/api-emr-serverless-spark-2023-08-08-stopcachecluster"),
+            source:
+                "https://www.alibabacloud.com/help/en/emr/emr-serverless-spark/developer-reference/api-emr-serverless-spark-2023-08-08-stopcachecluster"
+        ),
         ActionInfo(
             action: "emr-serverless-spark:StopKyuubiService", accessLevel: .unknown,
             resourceTypes: nil, conditionKeys: nil,
@@ -472,13 +544,17 @@ extension Catalog {
             resourceTypes: ["*"], conditionKeys: [],
             dependentActions: [], method: "POST", path: "/api/interactive/v1/workspace/{workspaceBizId}/livycompute/{livyComputeId}/stop",
             apiVersion: "2023-08-08", origin: .sdkOperation, published: true,
-            source: "https://www.alibabacloud.com/help/ja/emr/emr-serverless-spark/developer-reference/api-emr-serverless-spark-2023-08-08-stoplivycompute"),
+            source:
+                "https://www.alibabacloud.com/help/ja/emr/emr-serverless-spark/developer-reference/api-emr-serverless-spark-2023-08-08-stoplivycompute"
+        ),
         ActionInfo(
             action: "emr-serverless-spark:StopRayCluster", accessLevel: .unknown,
             resourceTypes: nil, conditionKeys: nil,
             dependentActions: nil, method: "POST", path: "/api/v1/workspaces/{workspaceId}/rayCluster/{clusterId}/stop",
             apiVersion: "2023-08-08", origin: .sdkOperation, published: false,
-            source: "https://www.alibabacloud.com/help/en/emr/emr-serverless-spark/developer-reference/api-emr-serverless-spark-2023-08-08-stopraycluster"),
+            source:
+                "https://www.alibabacloud.com/help/en/emr/emr-serverless-spark/developer-reference/api-emr-serverless-spark-2023-08-08-stopraycluster"
+        ),
         ActionInfo(
             action: "emr-serverless-spark:StopSessionCluster", accessLevel: .unknown,
             resourceTypes: ["*"], conditionKeys: [],
@@ -490,13 +566,15 @@ extension Catalog {
             resourceTypes: ["*"], conditionKeys: [],
             dependentActions: [], method: "POST", path: "/api/v1/workspaces/{workspaceId}/rayJob",
             apiVersion: "2023-08-08", origin: .sdkOperation, published: true,
-            source: "https://www.alibabacloud.com/help/tc/emr/emr-serverless-spark/developer-reference/api-emr-serverless-spark-2023-08-08-submitrayjob"),
+            source:
+                "https://www.alibabacloud.com/help/tc/emr/emr-serverless-spark/developer-reference/api-emr-serverless-spark-2023-08-08-submitrayjob"),
         ActionInfo(
             action: "emr-serverless-spark:TerminateSqlStatement", accessLevel: .delete,
             resourceTypes: ["*"], conditionKeys: [],
             dependentActions: [], method: "POST", path: "/api/interactive/v1/workspace/{workspaceId}/statement/{statementId}/terminate",
             apiVersion: "2023-08-08", origin: .sdkOperation, published: true,
-            source: "https://help.aliyun.com/zh/emr/emr-serverless-spark/developer-reference/api-emr-serverless-spark-2023-08-08-terminatesqlstatement"),
+            source:
+                "https://help.aliyun.com/zh/emr/emr-serverless-spark/developer-reference/api-emr-serverless-spark-2023-08-08-terminatesqlstatement"),
         ActionInfo(
             action: "emr-serverless-spark:UpdateKyuubiService", accessLevel: .unknown,
             resourceTypes: nil, conditionKeys: nil,
@@ -508,31 +586,41 @@ extension Catalog {
             resourceTypes: ["*"], conditionKeys: [],
             dependentActions: [], method: "PUT", path: "/api/v1/workspaces/{workspaceId}/kyuubiService/{kyuubiServiceId}/token/{tokenId}",
             apiVersion: "2023-08-08", origin: .sdkOperation, published: true,
-            source: "https://www.alibabacloud.com/help/ja/emr/emr-serverless-spark/developer-reference/api-emr-serverless-spark-2023-08-08-updatekyuubitoken"),
+            source:
+                "https://www.alibabacloud.com/help/ja/emr/emr-serverless-spark/developer-reference/api-emr-serverless-spark-2023-08-08-updatekyuubitoken"
+        ),
         ActionInfo(
             action: "emr-serverless-spark:UpdateLivyCompute", accessLevel: .update,
             resourceTypes: ["*"], conditionKeys: [],
             dependentActions: [], method: "POST", path: "/api/interactive/v1/workspace/{workspaceBizId}/livycompute/{livyComputeId}",
             apiVersion: "2023-08-08", origin: .sdkOperation, published: true,
-            source: "https://www.alibabacloud.com/help/ja/emr/emr-serverless-spark/developer-reference/api-emr-serverless-spark-2023-08-08-updatelivycompute"),
+            source:
+                "https://www.alibabacloud.com/help/ja/emr/emr-serverless-spark/developer-reference/api-emr-serverless-spark-2023-08-08-updatelivycompute"
+        ),
         ActionInfo(
             action: "emr-serverless-spark:UpdateProcessDefinitionWithSchedule", accessLevel: .none,
             resourceTypes: ["*"], conditionKeys: [],
             dependentActions: [], method: "PUT", path: "/dolphinscheduler/projects/{bizId}/process-definition/{code}",
             apiVersion: "2023-08-08", origin: .sdkOperation, published: true,
-            source: "https://help.aliyun.com/zh/emr/emr-serverless-spark/developer-reference/api-emr-serverless-spark-2023-08-08-updateprocessdefinitionwithschedule"),
+            source:
+                "https://help.aliyun.com/zh/emr/emr-serverless-spark/developer-reference/api-emr-serverless-spark-2023-08-08-updateprocessdefinitionwithschedule"
+        ),
         ActionInfo(
             action: "emr-serverless-spark:UpdateRayCluster", accessLevel: .unknown,
             resourceTypes: nil, conditionKeys: nil,
             dependentActions: nil, method: "POST", path: "/api/v1/workspaces/{workspaceId}/rayCluster/{clusterId}",
             apiVersion: "2023-08-08", origin: .sdkOperation, published: false,
-            source: "https://www.alibabacloud.com/help/en/emr/emr-serverless-spark/developer-reference/api-emr-serverless-spark-2023-08-08-updateraycluster"),
+            source:
+                "https://www.alibabacloud.com/help/en/emr/emr-serverless-spark/developer-reference/api-emr-serverless-spark-2023-08-08-updateraycluster"
+        ),
         ActionInfo(
             action: "emr-serverless-spark:UpdateWorkspace", accessLevel: .update,
             resourceTypes: ["*"], conditionKeys: [],
             dependentActions: [], method: "POST", path: "/api/v1/workspaces/update",
             apiVersion: "2023-08-08", origin: .sdkOperation, published: true,
-            source: "https://www.alibabacloud.com/help/tc/emr/emr-serverless-spark/developer-reference/api-emr-serverless-spark-2023-08-08-updateworkspace"),
+            source:
+                "https://www.alibabacloud.com/help/tc/emr/emr-serverless-spark/developer-reference/api-emr-serverless-spark-2023-08-08-updateworkspace"
+        ),
         ActionInfo(
             action: "emr-serverless-spark:AddGitRepo", accessLevel: .unknown,
             resourceTypes: nil, conditionKeys: nil,

@@ -68,7 +68,9 @@ extension Catalog {
             resourceTypes: nil, conditionKeys: nil,
             dependentActions: nil, method: nil, path: nil,
             apiVersion: nil, origin: .permissionOnly, published: false,
-            source: "AlibabaCloudDocs/ram intl.en-US/Tutorials/Use RAM for authorizing applications to access Alibaba Cloud resources.md (cited in ram-reference.md as TUT-PASSROLE-2021)"),
+            source:
+                "AlibabaCloudDocs/ram intl.en-US/Tutorials/Use RAM for authorizing applications to access Alibaba Cloud resources.md (cited in ram-reference.md as TUT-PASSROLE-2021)"
+        ),
         ActionInfo(
             action: "ram:CreateServiceLinkedRole", accessLevel: .unknown,
             resourceTypes: nil, conditionKeys: nil,
