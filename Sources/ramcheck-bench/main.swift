@@ -127,7 +127,7 @@ let tmp = FileManager.default.temporaryDirectory.appendingPathComponent("ramchec
 try FileManager.default.createDirectory(at: tmp, withIntermediateDirectories: true)
 defer { try? FileManager.default.removeItem(at: tmp) }
 
-say("ramcheck-bench (release build, \(ProcessInfo.processInfo.activeProcessorCount) cores, one core used)")
+say("ramcheck-bench (release build, \(ProcessInfo.processInfo.activeProcessorCount) cores; one core used unless said)")
 /// `ramcheck-bench [decide|eval|can|memory]` runs one part (for profiling); none runs all.
 let only = CommandLine.arguments.dropFirst().first
 func wanted(_ part: String) -> Bool { only == nil || only == part }
@@ -150,8 +150,12 @@ if wanted("eval") {
     }
     let req = tmp.appendingPathComponent("requests.jsonl")
     try lines.write(to: req, atomically: true, encoding: .utf8)
-    let t = try runBinary(["eval", "--requests", req.path, "--account", acct.path])
-    say("eval end to end: \(count) lines in \(String(format: "%.2f", t)) s = \(fmt(Double(count) / t)) lines/s (process start, parse, decide, write)")
+    for jobs in ["1", "2"] {
+        let t = try runBinary(["eval", "--requests", req.path, "--account", acct.path, "--jobs", jobs])
+        say(
+            "eval end to end, --jobs \(jobs): \(count) lines in \(String(format: "%.2f", t)) s = \(fmt(Double(count) / t)) lines/s (process start, read, parse, decide, write)"
+        )
+    }
 }
 
 // can with one policy, process start to exit.

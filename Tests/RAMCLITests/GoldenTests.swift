@@ -167,6 +167,29 @@ struct GoldenTests {
         #expect(r.stdout.hasPrefix("{\"id\":1,\"action\":\"emr-serverless-spark:CreateWorkspace\",\"resource\":\"*\",\"decision\":\"allow\""))
     }
 
+    @Test("eval gives the same lines, in input order, on one thread and on several")
+    func jobsAgree() throws {
+        let principals = ["user/alice", "user/bob", "user/carol", "user/dave", "user/erin", "role/spark-runner", "root", "user/nobody"]
+        let actions = ["emr-serverless-spark:CreateWorkspace", "emr-serverless-spark:ListWorkspaces", "sts:AssumeRole", "ecs:StartInstance", "bad"]
+        var lines = ""
+        for k in 0..<9000 {
+            let ip = k % 3 == 0 ? "10.1.2.3" : "8.8.8.8"
+            lines += "{\"id\": \(k), \"principal\": \"\(principals[k % principals.count])\", \"action\": \"\(actions[k % actions.count])\", "
+            lines += "\"context\": {\"acs:SourceIp\": \"\(ip)\"}, \"resourceGroup\": \"rg-spark-prod\"}\n"
+        }
+        let one = try Self.run(["eval", "--requests", "-", "--jobs", "1", "--no-default-context"] + acct, stdin: Data(lines.utf8))
+        let two = try Self.run(["eval", "--requests", "-", "--jobs", "2", "--no-default-context"] + acct, stdin: Data(lines.utf8))
+        let four = try Self.run(["eval", "--requests", "-", "--jobs", "4", "--no-default-context"] + acct, stdin: Data(lines.utf8))
+        let outLines = one.stdout.split(separator: "\n")
+        #expect(outLines.count == 9000)
+        #expect(one.stdout == two.stdout)
+        #expect(one.stdout == four.stdout)
+        #expect(one.status == 2)  // the `bad` action lines are error lines
+        for (k, line) in outLines.enumerated() where k % 997 == 0 {
+            #expect(line.hasPrefix("{\"id\":\(k),"))
+        }
+    }
+
     @Test("a policy on standard input")
     func stdinPolicy() throws {
         let doc = try Data(contentsOf: CorpusPaths.root.appendingPathComponent("policies/deny-create-workspace.json"))
