@@ -45,6 +45,8 @@ enum Advice {
                     }
                 case .principal?:
                     out.append("the trust policy of the role (\(s.location)) must name the caller in `Principal.RAM`")
+                case .skipped(let why)?:
+                    out.append("statement \(s.statement) of `\(s.policy)` (\(s.location)) was skipped: \(why); fix it so it can be evaluated")
                 case nil:
                     break
                 }

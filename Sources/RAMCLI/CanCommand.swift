@@ -40,6 +40,7 @@ enum CanCommand {
             case .input(let d): return RAMCLI.inputError(d, output)
             }
         }
+        output.diagnostics(setup.warnings)
         if setup.defaultContext { context.setDefault("acs:CurrentTime", value: PrincipalOptions.now()) }
         let request = Request(
             principal: setup.principal, action: p.positionals.first ?? defaultAction, resource: p.value("resource"), context: context,

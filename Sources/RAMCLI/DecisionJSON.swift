@@ -38,6 +38,7 @@ enum DecisionJSON {
         w.stringArray(d.missingContextKeys)
         w.raw(",\"assumptions\":")
         w.stringArray(d.assumptions.map(\.rawValue))
+        if d.inconclusive { w.raw(",\"inconclusive\":true") }
         if !d.notes.isEmpty {
             w.raw(",\"notes\":")
             w.stringArray(d.notes)
@@ -103,6 +104,11 @@ enum DecisionJSON {
             w.stringArray(f.expected)
             w.raw(",\"actual\":")
             w.stringArray(f.actual)
+        case .skipped(let why):
+            w.key("kind")
+            w.string("skipped")
+            w.raw(",\"why\":")
+            w.string(why)
         case .principal(let caller):
             w.key("kind")
             w.string("principal")

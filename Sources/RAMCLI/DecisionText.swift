@@ -16,7 +16,7 @@ enum DecisionText {
             let type = d.policyType.map { " by \($0.rawValue)" } ?? ""
             verdict = "DENIED (\(how)\(type)): \(who) may not call `\(request.action)` on `\(d.resource)`"
         }
-        lines.append(verdict)
+        lines.append(verdict + (d.inconclusive ? " — INCONCLUSIVE: a statement that names the action was skipped (--lenient)" : ""))
         if let denied = d.deniedAction, denied != request.action {
             lines.append("  the denied action is the dependent action `\(denied)`")
         }

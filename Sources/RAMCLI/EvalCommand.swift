@@ -60,6 +60,7 @@ enum EvalCommand {
             case .input(let d): return RAMCLI.inputError(d, output)
             }
         }
+        output.diagnostics(setup.warnings)
         let path = p.value("requests") ?? "-"
         let fileName: String
         let bytes: [UInt8]
@@ -254,7 +255,7 @@ struct LineRunner: Sendable {
         var session = setup.sessionPolicy
         if let sp = obj["sessionPolicy"] {
             do {
-                session = try PolicyParser.parse(sp, in: src, name: "sessionPolicy", kind: .session, limits: setup.limits)
+                session = try PolicyParser.parse(sp, in: src, name: "sessionPolicy", kind: .session, limits: setup.limits, lenient: setup.lenient)
             } catch {
                 let d = error.diagnostics.first
                 throw LineError(

@@ -14,6 +14,7 @@ enum PrincipalOptions {
         OptionSpec("principal", value: "PRINCIPAL", help: "with --account: `user/NAME`, `role/NAME` or `root`"),
         OptionSpec("session-policy", value: "FILE", help: "a session policy (role sessions only)"),
         OptionSpec("no-default-context", help: "do not fill `acs:CurrentTime` with the current time"),
+        OptionSpec("lenient", help: "skip statements with an unknown condition operator (decisions they touch are inconclusive)"),
         OptionSpec("max-depth", value: "N", help: "deepest JSON nesting accepted (default 64)"),
         OptionSpec("max-file-size", value: "BYTES", help: "largest input file accepted (default 16777216)"),
     ]
@@ -57,6 +58,9 @@ enum PrincipalOptions {
         let hasSnapshot: Bool
         let limits: JSONLimits
         let defaultContext: Bool
+        let lenient: Bool
+        /// Warnings of the documents that loaded (printed on stderr).
+        let warnings: [Diagnostic]
     }
 
     enum SetupError: Error {
@@ -82,11 +86,15 @@ enum PrincipalOptions {
                     "`--principal` needs `--account`", help: "with `--policy` the principal is ad hoc: the given documents are its policies"))
         }
         var diagnostics: [Diagnostic] = []
+        let lenient = p.flag("lenient")
+        var warnings: [Diagnostic] = []
         var session: Policy? = nil
         if let sp = p.value("session-policy") {
             do {
                 let src = try SourceLoader.read(sp, maxBytes: limits.maxBytes)
-                session = try PolicyParser.parse(src, name: sp, kind: .session, limits: limits)
+                let pol = try PolicyParser.parse(src, name: sp, kind: .session, limits: limits, lenient: lenient)
+                warnings += pol.warnings
+                session = pol
             } catch let e as Diagnostic {
                 diagnostics.append(e)
             } catch let e as DiagnosticList {
@@ -99,7 +107,7 @@ enum PrincipalOptions {
             var snapshot: AccountSnapshot? = nil
             do {
                 let src = try SourceLoader.read(account, maxBytes: limits.maxBytes)
-                snapshot = try SnapshotLoader.load(src, limits: limits)
+                snapshot = try SnapshotLoader.load(src, limits: limits, lenient: lenient)
             } catch let e as Diagnostic {
                 diagnostics.append(e)
             } catch let e as DiagnosticList {
@@ -109,6 +117,8 @@ enum PrincipalOptions {
             guard let snapshot else { throw .input(diagnostics) }
             evaluator = Evaluator(snapshot: snapshot, facts: Catalog.shared)
             releaseFreedMemory()
+            for (_, pol) in snapshot.policies { warnings += pol.warnings }
+            for (_, role) in snapshot.roles { warnings += role.trustPolicy?.warnings ?? [] }
             if let text = p.value("principal") {
                 guard let pr = Principal(parsing: text) else {
                     throw .usage(ArgumentError("`\(text)` is not a principal", help: "write `user/NAME`, `role/NAME` or `root`"))
@@ -132,7 +142,8 @@ enum PrincipalOptions {
                 for path in list {
                     do {
                         let src = try SourceLoader.read(path, maxBytes: limits.maxBytes)
-                        let pol = try PolicyParser.parse(src, name: path, kind: kind, limits: limits)
+                        let pol = try PolicyParser.parse(src, name: path, kind: kind, limits: limits, lenient: lenient)
+                        warnings += pol.warnings
                         if kind == .identity { loaded.append(pol) } else { control.append(pol) }
                     } catch let e as Diagnostic {
                         diagnostics.append(e)
@@ -147,7 +158,7 @@ enum PrincipalOptions {
         if !diagnostics.isEmpty { throw .input(diagnostics) }
         return Setup(
             evaluator: evaluator, principal: principal, sessionPolicy: session, hasSnapshot: account != nil, limits: limits,
-            defaultContext: !p.flag("no-default-context"))
+            defaultContext: !p.flag("no-default-context"), lenient: lenient, warnings: warnings)
     }
 
     /// Parses `--context KEY=VALUE` options.

@@ -57,6 +57,8 @@ public enum IneffectiveReason: Sendable, Equatable {
     case condition(ConditionFailure)
     /// A trust-policy statement whose `Principal` does not name the caller.
     case principal(caller: [String])
+    /// A statement that cannot be evaluated (an unknown operator under `--lenient`).
+    case skipped(String)
 
     /// One line for `reason` in JSON and text output.
     public var text: String {
@@ -86,6 +88,8 @@ public enum IneffectiveReason: Sendable, Equatable {
         case .principal(let caller):
             let c = caller.map { "`\($0)`" }.joined(separator: " or ")
             return caller.isEmpty ? "`Principal` does not name the caller" : "`Principal` names none of \(c)"
+        case .skipped(let why):
+            return "skipped (--lenient): \(why); the decision is inconclusive"
         }
     }
 }
@@ -145,4 +149,7 @@ public struct Decision: Sendable {
     public var assumptions: [Assumption]
     /// Remarks for the reader (a `--resource` ignored, root allowed everything …).
     public var notes: [String]
+    /// A statement that named the action could not be evaluated (`--lenient`): the
+    /// answer might differ once it can be.
+    public var inconclusive: Bool = false
 }

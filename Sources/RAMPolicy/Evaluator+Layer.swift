@@ -10,6 +10,7 @@ struct Trace {
     var missingLower: Set<String> = []
     var policyFlags = AssumptionSet()
     var notes: [String] = []
+    var inconclusive = false
 
     init(enabled: Bool) { self.enabled = enabled }
 
@@ -44,7 +45,7 @@ struct Trace {
         }
         return Decision(
             kind: o.kind, policyType: o.policyType, deniedAction: o.kind == .allow ? nil : o.deniedAction, resource: o.resource,
-            statements: statements, missingContextKeys: missing, assumptions: assumptions.sorted, notes: notes)
+            statements: statements, missingContextKeys: missing, assumptions: assumptions.sorted, notes: notes, inconclusive: inconclusive)
     }
 }
 
@@ -136,6 +137,7 @@ extension Evaluator {
         case .condition(let f)?:
             focusSpan = s.conditions.first { $0.key == f.key && $0.op == f.op }?.keySpan ?? s.span
         case .principal?: focusSpan = s.principal?.span ?? s.span
+        case .skipped?: focusSpan = s.span
         case nil: break
         }
         return StatementResult(document: policy, statement: s, layer: layer, role: role, reason: reason, action: rq.action, focusSpan: focusSpan)
@@ -172,6 +174,13 @@ extension Evaluator {
                     rootOnlyMiss = true
                 }
             }
+        }
+        // A statement that cannot be evaluated (--lenient) is skipped, and says so.
+        if let why = s.unevaluable, failure == nil {
+            if explain { trace.inconclusive = true }
+            var skipFlags = AssumptionSet()
+            if s.unevaluableBySetOperator { skipFlags.insert(.noSetOperators) }
+            return .ineffective(.skipped(why), skipFlags)
         }
         // Conditions: every operator, every key under it, must hold.
         var conditionFailure: ConditionFailure? = nil

@@ -105,12 +105,19 @@ public final class Statement: Sendable {
     public let span: Span
     /// Where the opening brace is, resolved once when the document is parsed.
     public let location: SourceLocation
+    /// Why the statement cannot be evaluated (an unknown operator under `--lenient`);
+    /// such a statement is skipped and makes the decisions it could affect inconclusive.
+    public let unevaluable: String?
+    /// The unknown operator was a set operator or `…IfExists` (assumption `no-set-operators`).
+    public let unevaluableBySetOperator: Bool
 
     init(
         index: Int, effect: Effect, actions: PatternList, resources: PatternList?, principal: TrustPrincipal?, conditions: [ConditionEntry],
-        sid: String?, span: Span, location: SourceLocation
+        sid: String?, span: Span, location: SourceLocation, unevaluable: String? = nil, unevaluableBySetOperator: Bool = false
     ) {
         self.location = location
+        self.unevaluable = unevaluable
+        self.unevaluableBySetOperator = unevaluableBySetOperator
         self.index = index
         self.effect = effect
         self.actions = actions

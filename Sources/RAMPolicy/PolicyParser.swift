@@ -10,16 +10,23 @@ public struct PolicyParser {
     var warnings: [Diagnostic] = []
     var cursor: SourceFile.Cursor
 
-    init(file: SourceFile, kind: PolicyKind, cursor: SourceFile.Cursor) {
+    /// Skip statements with an unknown operator instead of rejecting the document.
+    let lenient: Bool
+    /// Why the statement being parsed cannot be evaluated (lenient mode).
+    var unevaluable: String? = nil
+    var setOperator = false
+
+    init(file: SourceFile, kind: PolicyKind, cursor: SourceFile.Cursor, lenient: Bool) {
         self.file = file
         self.kind = kind
         self.cursor = cursor
+        self.lenient = lenient
     }
 
     /// Parses a whole source file as a policy document.
     /// - Throws: ``DiagnosticList`` with every error found.
     public static func parse(
-        _ file: SourceFile, name: String, kind: PolicyKind, type: String? = nil, limits: JSONLimits = .default
+        _ file: SourceFile, name: String, kind: PolicyKind, type: String? = nil, limits: JSONLimits = .default, lenient: Bool = false
     ) throws(DiagnosticList) -> Policy {
         let value: JSONValue
         do {
@@ -27,22 +34,22 @@ public struct PolicyParser {
         } catch {
             throw DiagnosticList([error])
         }
-        return try parse(value, in: file, name: name, kind: kind, type: type, limits: limits)
+        return try parse(value, in: file, name: name, kind: kind, type: type, limits: limits, lenient: lenient)
     }
 
     /// Parses a document given as a JSON object, or as a string holding JSON (as the
     /// RAM API returns documents). Positions inside a string point into `file`.
     public static func parse(
         _ value: JSONValue, in file: SourceFile, name: String, kind: PolicyKind, type: String? = nil,
-        limits: JSONLimits = .default
+        limits: JSONLimits = .default, lenient: Bool = false
     ) throws(DiagnosticList) -> Policy {
         var cursor = SourceFile.Cursor()
-        return try parse(value, in: file, name: name, kind: kind, type: type, limits: limits, cursor: &cursor)
+        return try parse(value, in: file, name: name, kind: kind, type: type, limits: limits, lenient: lenient, cursor: &cursor)
     }
 
     /// As above, resolving positions with a cursor shared by the documents of one file.
     static func parse(
-        _ value: JSONValue, in file: SourceFile, name: String, kind: PolicyKind, type: String?, limits: JSONLimits,
+        _ value: JSONValue, in file: SourceFile, name: String, kind: PolicyKind, type: String?, limits: JSONLimits, lenient: Bool,
         cursor: inout SourceFile.Cursor
     ) throws(DiagnosticList) -> Policy {
         if case .string = value.kind {
@@ -55,9 +62,9 @@ public struct PolicyParser {
             }
             let innerValue: JSONValue
             do { innerValue = try JSONParser.parse(inner, limits: limits) } catch { throw DiagnosticList([error]) }
-            return try parse(innerValue, in: inner, name: name, kind: kind, type: type, limits: limits, cursor: &cursor)
+            return try parse(innerValue, in: inner, name: name, kind: kind, type: type, limits: limits, lenient: lenient, cursor: &cursor)
         }
-        var p = PolicyParser(file: file, kind: kind, cursor: cursor)
+        var p = PolicyParser(file: file, kind: kind, cursor: cursor, lenient: lenient)
         let result = p.document(value)
         cursor = p.cursor
         if !p.errors.isEmpty { throw DiagnosticList(p.errors) }
@@ -138,6 +145,8 @@ public struct PolicyParser {
             return nil
         }
         let before = errors.count
+        unevaluable = nil
+        setOperator = false
         let open = Span(start: value.span.start, end: value.span.start + 1)
         for m in obj.members where !PolicyParser.statementKeys.contains(m.key) {
             let hint = PolicyParser.statementKeys.first { $0.lowercased() == m.key.lowercased() }
@@ -207,7 +216,8 @@ public struct PolicyParser {
         guard errors.count == before, let effect, let actions else { return nil }
         return Statement(
             index: index, effect: effect, actions: actions, resources: resources, principal: principal, conditions: conditions, sid: sid,
-            span: value.span, location: cursor.location(in: file, ofOffset: value.span.start))
+            span: value.span, location: cursor.location(in: file, ofOffset: value.span.start), unevaluable: unevaluable,
+            unevaluableBySetOperator: setOperator)
     }
 
     mutating func exactlyOne(
@@ -315,6 +325,10 @@ public struct PolicyParser {
         for m in obj.members {
             guard let op = ConditionOperator(rawValue: m.key) else {
                 unknownOperator(m.key, m.keySpan)
+                if lenient, unevaluable == nil {
+                    unevaluable = "unknown condition operator `\(m.key)`"
+                    setOperator = m.key.hasPrefix("ForAnyValue:") || m.key.hasPrefix("ForAllValues:") || m.key.hasSuffix("IfExists")
+                }
                 continue
             }
             guard let keys = m.value.objectValue else {
@@ -331,6 +345,16 @@ public struct PolicyParser {
     }
 
     mutating func unknownOperator(_ name: String, _ span: Span) {
+        let before = errors.count
+        defer {
+            // With --lenient the statement is kept and skipped at evaluation: a warning.
+            if lenient, errors.count > before {
+                var d = errors.removeLast()
+                d.severity = .warning
+                d.help = (d.help.map { $0 + "; " } ?? "") + "with --lenient the statement is skipped and decisions that meet it are inconclusive"
+                warnings.append(d)
+            }
+        }
         if name.hasPrefix("ForAnyValue:") || name.hasPrefix("ForAllValues:") || name.hasSuffix("IfExists") {
             error(
                 "policy-unsupported-operator", "`\(name)` is not a RAM condition operator", span,

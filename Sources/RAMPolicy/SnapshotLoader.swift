@@ -6,20 +6,23 @@ import StrictJSON
 public struct SnapshotLoader {
     let file: SourceFile
     let limits: JSONLimits
+    let lenient: Bool
     var errors: [Diagnostic] = []
     /// Shared by every document written in the snapshot file (they come in file order).
     var cursor = SourceFile.Cursor()
 
     /// Loads a snapshot file; `file` entries are read relative to its directory.
-    public static func load(_ file: SourceFile, limits: JSONLimits = .default) throws(DiagnosticList) -> AccountSnapshot {
+    public static func load(_ file: SourceFile, limits: JSONLimits = .default, lenient: Bool = false) throws(DiagnosticList) -> AccountSnapshot {
         let root: JSONValue
         do { root = try JSONParser.parse(file, limits: limits) } catch { throw DiagnosticList([error]) }
-        return try load(root, in: file, limits: limits)
+        return try load(root, in: file, limits: limits, lenient: lenient)
     }
 
     /// Loads a snapshot given as a parsed value of `file` (a snapshot inside another document).
-    public static func load(_ root: JSONValue, in file: SourceFile, limits: JSONLimits = .default) throws(DiagnosticList) -> AccountSnapshot {
-        var l = SnapshotLoader(file: file, limits: limits)
+    public static func load(
+        _ root: JSONValue, in file: SourceFile, limits: JSONLimits = .default, lenient: Bool = false
+    ) throws(DiagnosticList) -> AccountSnapshot {
+        var l = SnapshotLoader(file: file, limits: limits, lenient: lenient)
         let snap = l.snapshot(root)
         guard l.errors.isEmpty, let snap else { throw DiagnosticList(l.errors) }
         return snap
@@ -168,7 +171,8 @@ public struct SnapshotLoader {
                     error("snapshot-document", "role `\(m.key)` has both `trustPolicy` and `trustPolicyFile`", f.keySpan, help: "keep exactly one")
                 } else if let t = r["trustPolicy"] {
                     do {
-                        trust = try PolicyParser.parse(t, in: file, name: trustName, kind: .trust, type: "Trust", limits: limits, cursor: &cursor)
+                        trust = try PolicyParser.parse(
+                            t, in: file, name: trustName, kind: .trust, type: "Trust", limits: limits, lenient: lenient, cursor: &cursor)
                     } catch {
                         errors += error.diagnostics
                     }
@@ -253,7 +257,7 @@ public struct SnapshotLoader {
         do {
             let src = try SourceLoader.read(full, maxBytes: limits.maxBytes)
             do {
-                return try PolicyParser.parse(src, name: name, kind: kind, type: type, limits: limits)
+                return try PolicyParser.parse(src, name: name, kind: kind, type: type, limits: limits, lenient: lenient)
             } catch {
                 errors += error.diagnostics
                 return nil
@@ -292,7 +296,8 @@ public struct SnapshotLoader {
         }
         do {
             if let doc {
-                return try PolicyParser.parse(doc, in: file, name: m.key, kind: kind, type: type, limits: limits, cursor: &cursor)
+                return try PolicyParser.parse(
+                    doc, in: file, name: m.key, kind: kind, type: type, limits: limits, lenient: lenient, cursor: &cursor)
             }
             if let path { return policyFile(path, name: m.key, kind: kind, type: type) }
         } catch {

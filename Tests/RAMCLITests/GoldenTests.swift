@@ -93,6 +93,9 @@ let goldenCases: [GoldenCase] = [
     GoldenCase(name: "not-yet-lint", args: ["lint", "policies"]),
     GoldenCase(name: "bad-eval-no-requests", args: ["eval"] + acct),
     GoldenCase(name: "bad-actions-pattern", args: ["actions", "CreateWorkspace"]),
+    GoldenCase(name: "bad-unknown-operator", args: ["can", "--policy", "policies/bad/unknown-operator.json"]),
+    GoldenCase(name: "can-lenient", args: ["can", "--policy", "policies/bad/unknown-operator.json", "--lenient"]),
+    GoldenCase(name: "can-lenient-json", args: ["can", "--policy", "policies/bad/unknown-operator.json", "--lenient", "--format", "json"]),
 ]
 
 @Suite("ramcheck binary, golden files")

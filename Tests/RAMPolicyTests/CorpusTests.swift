@@ -49,6 +49,7 @@ struct CorpusTests {
         if let s = c.statements {
             #expect(d.statements.map { "\($0.policy)#\($0.statement):\($0.role.rawValue)" } == s)
         }
+        #expect(d.inconclusive == c.inconclusive)
         // The fast path gives the same answer.
         let fast = try c.evaluator.decide(c.request)
         #expect(fast.0 == d.kind)

@@ -45,6 +45,8 @@ public struct DecisionCase: Sendable, CustomTestStringConvertibleShim {
     public let error: String?
     /// `role` of each statement as `policy#index:role`, when the case lists them.
     public let statements: [String]?
+    /// Expect the decision to be marked inconclusive (`--lenient`).
+    public let inconclusive: Bool
 
     public var name: String { "\(file): \(note)" }
 }
@@ -91,7 +93,7 @@ public enum Corpus {
         return (src, o)
     }
 
-    static func policy(_ v: JSONValue, _ src: SourceFile, name: String, kind: PolicyKind) throws -> Policy {
+    static func policy(_ v: JSONValue, _ src: SourceFile, name: String, kind: PolicyKind, lenient: Bool = false) throws -> Policy {
         if let o = v.objectValue, let f = o["file"]?.stringValue {
             let path = CorpusPaths.corpus.appendingPathComponent(f).path
             let inner = try SourceLoader.read(path)
@@ -104,7 +106,7 @@ public enum Corpus {
             }
             return try PolicyParser.parse(named, name: display, kind: kind)
         }
-        return try PolicyParser.parse(v, in: src, name: name, kind: kind)
+        return try PolicyParser.parse(v, in: src, name: name, kind: kind, lenient: lenient)
     }
 
     public static func decisionCases(_ url: URL, facts base: any ActionFacts) throws -> [DecisionCase] {
@@ -127,7 +129,10 @@ public enum Corpus {
             evaluator = Evaluator(snapshot: try SnapshotLoader.load(acct, in: src), facts: facts)
         } else {
             var ps: [Policy] = []
-            for (n, p) in (o["policies"]?.arrayValue ?? []).enumerated() { ps.append(try policy(p, src, name: "policy\(n)", kind: .identity)) }
+            let lenient = o["lenient"].map { if case .bool(true) = $0.kind { return true } else { return false } } ?? false
+            for (n, p) in (o["policies"]?.arrayValue ?? []).enumerated() {
+                ps.append(try policy(p, src, name: "policy\(n)", kind: .identity, lenient: lenient))
+            }
             var cs: [Policy] = []
             for (n, p) in (o["controlPolicies"]?.arrayValue ?? []).enumerated() { cs.append(try policy(p, src, name: "control\(n)", kind: .control)) }
             evaluator = Evaluator(policies: ps, controlPolicies: cs, facts: facts)
@@ -157,7 +162,8 @@ public enum Corpus {
                     policyType: co["policyType"]?.stringValue, deniedAction: co["deniedAction"]?.stringValue,
                     assumptions: co["assumptions"]?.arrayValue?.compactMap(\.stringValue),
                     missing: co["missing"]?.arrayValue?.compactMap(\.stringValue),
-                    error: co["error"]?.stringValue, statements: co["statements"]?.arrayValue?.compactMap(\.stringValue)))
+                    error: co["error"]?.stringValue, statements: co["statements"]?.arrayValue?.compactMap(\.stringValue),
+                    inconclusive: co["inconclusive"].map { if case .bool(true) = $0.kind { return true } else { return false } } ?? false))
         }
         return out
     }
