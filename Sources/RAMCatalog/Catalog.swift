@@ -106,6 +106,14 @@ public struct Catalog: ActionFacts {
         byLower[actionLower].flatMap { actions[$0].dependentActions } ?? []
     }
 
+    public func facts(_ actionLower: String) -> (allResources: Bool, dependents: [String]) {
+        var operationLevel = false
+        for p in operationLevelPrefixes where actionLower.hasPrefix(p) { operationLevel = true }
+        guard let n = byLower[actionLower] else { return (operationLevel, []) }
+        let a = actions[n]
+        return (operationLevel || a.resourceTypes == ["*"], a.dependentActions ?? [])
+    }
+
     /// Whether the action is All Resources, for display.
     public func resourceDescription(_ info: ActionInfo) -> String {
         if isAllResources(info.action.lowercased()) { return "All Resources (`*`)" }

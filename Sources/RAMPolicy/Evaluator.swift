@@ -106,7 +106,7 @@ public final class Evaluator: Sendable {
             compiled = c
         }
         let actionLower = request.action.lowercased()
-        let dependents = facts.dependentActions(actionLower)
+        let (primaryAllResources, dependents) = facts.facts(actionLower)
         var actions: [String] = []
         if !dependents.isEmpty {
             actions = [request.action]
@@ -116,7 +116,9 @@ public final class Evaluator: Sendable {
         for n in 0..<max(1, actions.count) {
             let action = n == 0 ? request.action : actions[n]
             let lower = n == 0 ? actionLower : action.lowercased()
-            let rq = Prepared(request: request, action: action, actionLower: lower, facts: facts, trace: &trace, primary: n == 0)
+            let rq = Prepared(
+                request: request, action: action, actionLower: lower,
+                allResourcesOnly: n == 0 ? primaryAllResources : facts.isAllResources(lower), trace: &trace, primary: n == 0)
             let o: Outcome
             if let compiled {
                 o = decideOne(rq, compiled, request, &trace)
@@ -223,12 +225,12 @@ struct Prepared {
     let allResourcesOnly: Bool
     let context: RequestContext
 
-    init(request: Request, action: String, actionLower: String, facts: any ActionFacts, trace: inout Trace, primary: Bool) {
+    init(request: Request, action: String, actionLower: String, allResourcesOnly: Bool, trace: inout Trace, primary: Bool) {
         self.action = action
         self.actionLower = Array(actionLower.utf8)
         serviceKey = LayerIndex.serviceKey(self.actionLower)
         actionKey = LayerIndex.actionKey(self.actionLower)
-        allResourcesOnly = facts.isAllResources(actionLower)
+        self.allResourcesOnly = allResourcesOnly
         if allResourcesOnly {
             resource = "*"
             if primary, let given = request.resource, given != "*" {

@@ -118,6 +118,14 @@ public protocol ActionFacts: Sendable {
     func isAllResources(_ actionLower: String) -> Bool
     /// The actions that must also be allowed for the API call to be allowed.
     func dependentActions(_ actionLower: String) -> [String]
+    /// Both at once (one look-up on the hot path).
+    func facts(_ actionLower: String) -> (allResources: Bool, dependents: [String])
+}
+
+extension ActionFacts {
+    public func facts(_ actionLower: String) -> (allResources: Bool, dependents: [String]) {
+        (isAllResources(actionLower), dependentActions(actionLower))
+    }
 }
 
 /// No catalog: every action is evaluated by pattern on the resource given.

@@ -29,6 +29,9 @@ public struct OverlayFacts: ActionFacts {
 
     public func isAllResources(_ actionLower: String) -> Bool { allResources.contains(actionLower) || base.isAllResources(actionLower) }
     public func dependentActions(_ actionLower: String) -> [String] { dependents[actionLower] ?? base.dependentActions(actionLower) }
+    public func facts(_ actionLower: String) -> (allResources: Bool, dependents: [String]) {
+        (isAllResources(actionLower), dependentActions(actionLower))
+    }
 }
 
 /// One decision case of a corpus file.
