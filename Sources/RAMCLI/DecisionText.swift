@@ -64,7 +64,6 @@ enum DecisionText {
     static func statementLines(_ s: StatementResult) -> [String] {
         let sid = s.sid.map { " `\($0)`" } ?? ""
         var out = ["  \(s.location): statement \(s.statement)\(sid) (\(s.effect.rawValue)) of `\(s.policy)`, \(s.layer.phrase)"]
-        if s.action != "" {}
         let gutter = String(s.focus.line)
         out.append("    \(gutter) | \(s.focusLine.trimmingTrailingSpace())")
         if let r = s.reason { out.append("    why: \(r.text)") }

@@ -35,8 +35,8 @@ enum EvalCommand {
                 output.out(spec.helpText)
                 return RAMCLI.Exit.success
             }
-            let f = try PrincipalOptions.format(p)
-            if f == .text { /* JSON lines are the only output; text is accepted for symmetry */  }
+            // The output is JSON lines whatever the format; the option is still checked.
+            _ = try PrincipalOptions.format(p)
             if let m = p.value("max-line-length") {
                 guard let n = Int(m), n >= 1 else { throw ArgumentError("`--max-line-length` takes a positive number of bytes, not `\(m)`") }
                 maxLine = n

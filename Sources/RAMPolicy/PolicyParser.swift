@@ -172,7 +172,7 @@ public struct PolicyParser {
             error("policy-effect-missing", "statement \(index) has no `Effect`", open, help: "add `\"Effect\": \"Allow\"` or `\"Effect\": \"Deny\"`")
         }
         // Action / NotAction
-        let actions = exactlyOne(obj, "Action", "NotAction", index: index, open: open, required: true, isAction: true)
+        let actions = exactlyOne(obj, "Action", "NotAction", index: index, open: open, isAction: true)
         // Resource / NotResource
         var resources: PatternList? = nil
         if kind == .trust {
@@ -184,7 +184,7 @@ public struct PolicyParser {
                 }
             }
         } else {
-            resources = exactlyOne(obj, "Resource", "NotResource", index: index, open: open, required: true, isAction: false)
+            resources = exactlyOne(obj, "Resource", "NotResource", index: index, open: open, isAction: false)
         }
         // Principal
         var principal: TrustPrincipal? = nil
@@ -221,21 +221,18 @@ public struct PolicyParser {
     }
 
     mutating func exactlyOne(
-        _ obj: JSONObject, _ a: String, _ notA: String, index: Int, open: Span, required: Bool, isAction: Bool
+        _ obj: JSONObject, _ a: String, _ notA: String, index: Int, open: Span, isAction: Bool
     ) -> PatternList? {
         let ma = obj.member(a)
         let mn = obj.member(notA)
-        if let ma, let mn {
+        if ma != nil, let mn {
             error(
                 "policy-\(a.lowercased())-both", "statement \(index) has both `\(a)` and `\(notA)`", mn.keySpan,
                 help: "keep exactly one of `\(a)` and `\(notA)`")
-            _ = ma
             return nil
         }
         guard let m = ma ?? mn else {
-            if required {
-                error("policy-\(a.lowercased())-missing", "statement \(index) has neither `\(a)` nor `\(notA)`", open, help: "add `\"\(a)\": …`")
-            }
+            error("policy-\(a.lowercased())-missing", "statement \(index) has neither `\(a)` nor `\(notA)`", open, help: "add `\"\(a)\": …`")
             return nil
         }
         guard let items = stringList(m.value, what: "`\(m.key)`") else { return nil }

@@ -166,8 +166,7 @@ public struct SnapshotLoader {
                 }
                 var trust: Policy? = nil
                 let trustName = "\(m.key) (trust policy)"
-                if let t = r["trustPolicy"], let f = r.member("trustPolicyFile") {
-                    _ = t
+                if r["trustPolicy"] != nil, let f = r.member("trustPolicyFile") {
                     error("snapshot-document", "role `\(m.key)` has both `trustPolicy` and `trustPolicyFile`", f.keySpan, help: "keep exactly one")
                 } else if let t = r["trustPolicy"] {
                     do {
