@@ -97,7 +97,7 @@ public struct Catalog: ActionFacts {
     // MARK: ActionFacts
 
     public func isAllResources(_ actionLower: String) -> Bool {
-        for p in operationLevelPrefixes where actionLower.hasPrefix(p) { return true }
+        for p in operationLevelPrefixes where actionLower.utf8.starts(with: p.utf8) { return true }
         guard let n = byLower[actionLower] else { return false }
         return actions[n].resourceTypes == ["*"]
     }
@@ -108,7 +108,7 @@ public struct Catalog: ActionFacts {
 
     public func facts(_ actionLower: String) -> (allResources: Bool, dependents: [String]) {
         var operationLevel = false
-        for p in operationLevelPrefixes where actionLower.hasPrefix(p) { operationLevel = true }
+        for p in operationLevelPrefixes where actionLower.utf8.starts(with: p.utf8) { operationLevel = true }
         guard let n = byLower[actionLower] else { return (operationLevel, []) }
         let a = actions[n]
         return (operationLevel || a.resourceTypes == ["*"], a.dependentActions ?? [])

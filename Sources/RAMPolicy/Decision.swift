@@ -62,34 +62,75 @@ public enum IneffectiveReason: Sendable, Equatable {
 
     /// One line for `reason` in JSON and text output.
     public var text: String {
+        // Built into one string (this runs for every near miss `eval` prints).
+        var s = ""
+        s.reserveCapacity(160)
         switch self {
         case .resource(let patterns, let resource, let negated, let allOnly):
-            let list = patterns.map { "`\($0)`" }.joined(separator: ", ")
-            if allOnly {
-                return negated
-                    ? "NotResource \(list) excludes `*`: the action supports All Resources only"
-                    : "Resource cannot match `*`: the action supports All Resources only (Resource is \(list))"
+            if allOnly && negated {
+                s += "NotResource "
+                Self.list(&s, patterns, ", ")
+                s += " excludes `*`: the action supports All Resources only"
+            } else if allOnly {
+                s += "Resource cannot match `*`: the action supports All Resources only (Resource is "
+                Self.list(&s, patterns, ", ")
+                s += ")"
+            } else {
+                s += negated ? "NotResource " : "Resource "
+                Self.list(&s, patterns, ", ")
+                s += negated ? " excludes the resource `" : " does not match the resource `"
+                s += resource
+                s += "`"
             }
-            return negated
-                ? "NotResource \(list) excludes the resource `\(resource)`"
-                : "Resource \(list) does not match the resource `\(resource)`"
         case .condition(let f):
-            let expected = f.expected.map { "`\($0)`" }.joined(separator: ", ")
+            s += "condition `"
+            s += f.op.rawValue
+            s += "` on `"
+            s += f.key
             switch f.kind {
             case .missing:
-                return "condition `\(f.op.rawValue)` on `\(f.key)` (expects \(f.op.phrase) \(expected)): the request has no value for `\(f.key)`"
+                s += "` (expects "
+                s += f.op.phrase
+                s += " "
+                Self.list(&s, f.expected, ", ")
+                s += "): the request has no value for `"
+                s += f.key
+                s += "`"
             case .malformed:
-                let actual = f.actual.map { "`\($0)`" }.joined(separator: ", ")
-                return "condition `\(f.op.rawValue)` on `\(f.key)`: the request value \(actual) is not \(f.op.valueType.article)"
+                s += "`: the request value "
+                Self.list(&s, f.actual, ", ")
+                s += " is not "
+                s += f.op.valueType.article
             case .mismatch:
-                let actual = f.actual.map { "`\($0)`" }.joined(separator: ", ")
-                return "condition `\(f.op.rawValue)` on `\(f.key)` failed: expected \(f.op.phrase) \(expected), got \(actual)"
+                s += "` failed: expected "
+                s += f.op.phrase
+                s += " "
+                Self.list(&s, f.expected, ", ")
+                s += ", got "
+                Self.list(&s, f.actual, ", ")
             }
         case .principal(let caller):
-            let c = caller.map { "`\($0)`" }.joined(separator: " or ")
-            return caller.isEmpty ? "`Principal` does not name the caller" : "`Principal` names none of \(c)"
+            if caller.isEmpty {
+                s += "`Principal` does not name the caller"
+            } else {
+                s += "`Principal` names none of "
+                Self.list(&s, caller, " or ")
+            }
         case .skipped(let why):
-            return "skipped (--lenient): \(why); the decision is inconclusive"
+            s += "skipped (--lenient): "
+            s += why
+            s += "; the decision is inconclusive"
+        }
+        return s
+    }
+
+    /// Appends `` `a`, `b` `` to `s`.
+    static func list(_ s: inout String, _ items: [String], _ separator: String) {
+        for (n, x) in items.enumerated() {
+            if n > 0 { s += separator }
+            s += "`"
+            s += x
+            s += "`"
         }
     }
 }

@@ -32,7 +32,7 @@ final class LayerIndex: Sendable {
                         let lower = p.text.lowercased()
                         guard let colon = lower.firstIndex(of: ":") else { isWild = true; break }
                         let code = String(lower[..<colon])
-                        if code.contains("*") || code.contains("?") { isWild = true; break }
+                        if code.utf8.contains(UInt8(ascii: "*")) || code.utf8.contains(UInt8(ascii: "?")) { isWild = true; break }
                         services.insert(LayerIndex.serviceKey(Array(code.utf8)))
                     }
                 }
