@@ -3,11 +3,12 @@ import StrictJSON
 
 /// The decision object of INTERFACE.md ("Decision"), written without Foundation.
 enum DecisionJSON {
-    static func write(_ d: Decision, request: Request, id: JSONValue?, into w: inout JSONWriter) {
+    /// - Parameter id: the request's `id`, already serialized (echoed as given).
+    static func write(_ d: Decision, request: Request, id: ArraySlice<UInt8>?, into w: inout JSONWriter) {
         w.raw("{")
         if let id {
             w.key("id")
-            w.value(id)
+            w.bytes.append(contentsOf: id)
             w.comma()
         }
         if request.principal != .adHoc {
@@ -118,11 +119,11 @@ enum DecisionJSON {
         w.raw("}")
     }
 
-    static func error(id: JSONValue?, code: String, message: String, into w: inout JSONWriter) {
+    static func error(id: ArraySlice<UInt8>?, code: String, message: String, into w: inout JSONWriter) {
         w.raw("{")
         if let id {
             w.key("id")
-            w.value(id)
+            w.bytes.append(contentsOf: id)
             w.comma()
         }
         w.key("error")

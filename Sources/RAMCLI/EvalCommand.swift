@@ -14,6 +14,7 @@ enum EvalCommand {
             OptionSpec("requests", value: "FILE", help: "the request lines (`-` for standard input)"),
             OptionSpec("max-line-length", value: "BYTES", help: "longest request line accepted (default 1048576)"),
             OptionSpec("jobs", value: "N", help: "threads to evaluate with (default: one per core); output order is input order"),
+            OptionSpec("no-fast-path", help: "parse every line with the general parser (same output, slower; for checking)"),
         ] + PrincipalOptions.specs + [PrincipalOptions.formatSpec],
         maxPositionals: 0,
         discussion: """
@@ -70,7 +71,7 @@ enum EvalCommand {
             return RAMCLI.inputError([error], output)
         }
         let now = setup.defaultContext ? PrincipalOptions.now() : nil
-        let runner = LineRunner(setup: setup, fileName: fileName, now: now, maxLine: maxLine)
+        let runner = LineRunner(setup: setup, fileName: fileName, now: now, maxLine: maxLine, fastPath: !p.flag("no-fast-path"))
         // The request lines (blank lines skipped), then windows of chunks evaluated on
         // `jobs` threads; each chunk writes its own buffer and the buffers are written
         // in input order, so the output is the same for any number of jobs.
@@ -103,7 +104,7 @@ enum EvalCommand {
                 let lo = base + c * chunk
                 for k in lo..<min(lo + chunk, all.count) {
                     let l = all[k]
-                    if !runner.run(Array(bytes[l.start..<l.end]), line: l.line, into: &w) { bad = true }
+                    if !runner.run(bytes, l.start, l.end, line: l.line, into: &w) { bad = true }
                     w.bytes.append(0x0A)
                 }
                 shared[c] = ChunkResult(bytes: w.bytes, failed: bad)
@@ -151,6 +152,7 @@ struct LineRunner: Sendable {
     let fileName: String
     let now: String?
     let maxLine: Int
+    let fastPath: Bool
 
     static let keys: Set<String> = ["id", "principal", "action", "resource", "context", "sessionPolicy", "resourceGroup"]
 
@@ -159,9 +161,50 @@ struct LineRunner: Sendable {
         let message: String
     }
 
-    /// Writes the decision or error line; false for an error line.
+    /// Writes the decision or error line for `bytes[start..<end]`; false for an error line.
+    func run(_ bytes: [UInt8], _ start: Int, _ end: Int, line lineNo: Int, into w: inout JSONWriter) -> Bool {
+        if fastPath && end - start <= maxLine {
+            let done: Bool? = bytes.withUnsafeBufferPointer { b -> Bool? in
+                guard let fast = FastRequestLine.scan(b, start, end), let request = makeRequest(fast, b) else { return nil }
+                let id = fast.id.map { bytes[$0] }
+                do throws(RequestError) {
+                    let decision = try setup.evaluator.evaluate(request)
+                    DecisionJSON.write(decision, request: request, id: id, into: &w)
+                    return true
+                } catch {
+                    DecisionJSON.error(id: id, code: error.code, message: error.message, into: &w)
+                    return false
+                }
+            }
+            if let done { return done }
+        }
+        return run(Array(bytes[start..<end]), line: lineNo, into: &w)
+    }
+
+    /// The request a fast-path line describes, or nil where the general path must
+    /// decide (it reports the error with its position).
+    func makeRequest(_ f: FastRequestLine, _ b: UnsafeBufferPointer<UInt8>) -> Request? {
+        func text(_ r: Range<Int>) -> String { String(decoding: UnsafeBufferPointer(rebasing: b[r]), as: UTF8.self) }
+        guard let a = f.action else { return nil }
+        var principal = Principal.adHoc
+        if let p = f.principal {
+            guard setup.hasSnapshot, let parsed = Principal(parsing: text(p)) else { return nil }
+            principal = parsed
+        } else if setup.hasSnapshot {
+            guard setup.principal != .adHoc else { return nil }
+            principal = setup.principal
+        }
+        var ctx = RequestContext()
+        for m in f.context { ctx.add(text(m.key), values: m.values.map(text)) }
+        if let now { ctx.setDefault("acs:CurrentTime", lower: "acs:currenttime", value: now) }
+        return Request(
+            principal: principal, action: text(a), resource: f.resource.map(text), context: ctx, sessionPolicy: setup.sessionPolicy,
+            resourceGroup: f.resourceGroup.map(text))
+    }
+
+    /// The general path: the strict parser, every error with its position.
     func run(_ line: [UInt8], line lineNo: Int, into w: inout JSONWriter) -> Bool {
-        var id: JSONValue? = nil
+        var id: ArraySlice<UInt8>? = nil
         do throws(LineError) {
             guard line.count <= maxLine else {
                 throw LineError(
@@ -181,7 +224,11 @@ struct LineRunner: Sendable {
                 throw LineError(
                     code: "request-type", message: "\(fileName):\(lineNo): a request line must be a JSON object, not \(value.typeDescription)")
             }
-            id = obj["id"]
+            if let v = obj["id"] {
+                var iw = JSONWriter()
+                iw.value(v)
+                id = iw.bytes[...]
+            }
             let request = try makeRequest(obj, src)
             let decision: Decision
             do {

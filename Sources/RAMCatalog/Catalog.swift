@@ -67,6 +67,9 @@ public struct Catalog: ActionFacts {
     /// Every action, by service and then in the data's order.
     public let actions: [ActionInfo]
     private let byLower: [String: Int]
+    /// Per action, precomputed for the evaluator's one look-up per request.
+    private let allResourcesByIndex: [Bool]
+    private let dependentsByIndex: [[String]]
     /// `<code>:` of each operation-level service.
     private let operationLevelPrefixes: [String]
 
@@ -76,7 +79,12 @@ public struct Catalog: ActionFacts {
         var index: [String: Int] = [:]
         for (n, a) in all.enumerated() where index[a.action.lowercased()] == nil { index[a.action.lowercased()] = n }
         byLower = index
-        operationLevelPrefixes = services.filter(\.operationLevel).map { $0.ramCode + ":" }
+        let prefixes = services.filter(\.operationLevel).map { $0.ramCode + ":" }
+        operationLevelPrefixes = prefixes
+        allResourcesByIndex = all.map { a in
+            a.resourceTypes == ["*"] || prefixes.contains { a.action.lowercased().hasPrefix($0) }
+        }
+        dependentsByIndex = all.map { $0.dependentActions ?? [] }
     }
 
     /// Case-insensitive look-up (SEMANTICS §2.5).
@@ -96,22 +104,15 @@ public struct Catalog: ActionFacts {
 
     // MARK: ActionFacts
 
-    public func isAllResources(_ actionLower: String) -> Bool {
-        for p in operationLevelPrefixes where actionLower.utf8.starts(with: p.utf8) { return true }
-        guard let n = byLower[actionLower] else { return false }
-        return actions[n].resourceTypes == ["*"]
-    }
+    public func isAllResources(_ actionLower: String) -> Bool { facts(actionLower).allResources }
 
-    public func dependentActions(_ actionLower: String) -> [String] {
-        byLower[actionLower].flatMap { actions[$0].dependentActions } ?? []
-    }
+    public func dependentActions(_ actionLower: String) -> [String] { facts(actionLower).dependents }
 
     public func facts(_ actionLower: String) -> (allResources: Bool, dependents: [String]) {
-        var operationLevel = false
-        for p in operationLevelPrefixes where actionLower.utf8.starts(with: p.utf8) { operationLevel = true }
-        guard let n = byLower[actionLower] else { return (operationLevel, []) }
-        let a = actions[n]
-        return (operationLevel || a.resourceTypes == ["*"], a.dependentActions ?? [])
+        if let n = byLower[actionLower] { return (allResourcesByIndex[n], dependentsByIndex[n]) }
+        // Not in the catalog: an operation-level service's actions are still All Resources.
+        for p in operationLevelPrefixes where actionLower.utf8.starts(with: p.utf8) { return (true, []) }
+        return (false, [])
     }
 
     /// Whether the action is All Resources, for display.

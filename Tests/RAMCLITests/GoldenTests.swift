@@ -193,6 +193,59 @@ struct GoldenTests {
         }
     }
 
+    @Test("eval's fast path gives exactly the general path's output, on good lines and hostile ones")
+    func fastPathAgrees() throws {
+        let templates = [
+            #"{"id": "r1", "principal": "user/alice", "action": "emr-serverless-spark:CreateWorkspace"}"#,
+            #"{"id": 7, "principal": "user/erin", "action": "emr-serverless-spark:CreateWorkspace", "context": {"acs:SourceIp": ["10.1.2.3", "8.8.8.8"]}}"#,
+            #"{"id": -0.5e3, "principal": "role/spark-runner", "action": "sts:AssumeRole", "resource": "acs:ram::1234567890123456:role/spark-runner"}"#,
+            #"{"principal": "user/carol", "resourceGroup": "rg-spark-prod", "action": "emr-serverless-spark:CreateWorkspace", "context": {}}"#,
+            #"{"id": "é", "principal": "user/alice", "action": "emr-serverless-spark:CreateWorkspace"}"#,
+            #"{"id": "a\"b", "principal": "user/alice", "action": "emr-serverless-spark:CreateWorkspace"}"#,
+            #"{"id": "s", "principal": "role/spark-runner", "action": "emr-serverless-spark:CreateWorkspace", "sessionPolicy": {"Version": "1", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}}"#,
+            #"{"id": "d", "principal": "user/alice", "principal": "user/bob", "action": "x:Y"}"#,
+            #"{"id": "c", "principal": "user/alice", "action": "x:Y", "context": {"k": "1", "k": "2"}}"#,
+            #"{"id": "n", "principal": "user/alice", "action": "x:Y", "context": {"k": 1, "b": true}}"#,
+            #"{"id": "p", "principal": "alice", "action": "x:Y"}"#,
+            #"{"id": "q", "action": "x:Y"}"#,
+            #"{"id": "m", "principal": "user/alice"}"#,
+            #"{"id": 01, "principal": "user/alice", "action": "x:Y"}"#,
+            #"{"id": "t", "principal": "user/alice", "action": "x:Y",}"#,
+            "{\"id\": \"tab\",\t\"principal\": \"user/alice\", \"action\": \"a:B\"}\r",
+            #"  {"id": "w", "principal": "user/mallory", "action": "emr-serverless-spark:CreateWorkspace"}  "#,
+            #"{"id": "x", "principal": "user/alice", "action": "emr-serverless-spark:Create*"}"#,
+            #"[1, 2]"#,
+            #"{}"#,
+        ]
+        let replacements = Array(#"{}[]",: \x"#.utf8)
+        var g = SplitMix64(seed: 99)
+        var lines: [String] = []
+        for _ in 0..<40 {
+            for t in templates {
+                lines.append(t)
+                // A mutated copy: one byte deleted, duplicated or replaced.
+                var b = Array(t.utf8)
+                let at = Int(g.next() % UInt64(b.count))
+                switch g.next() % 3 {
+                case 0: b.remove(at: at)
+                case 1: b.insert(b[at], at: at)
+                default: b[at] = replacements[Int(g.next() % UInt64(replacements.count))]
+                }
+                lines.append(String(decoding: b, as: UTF8.self))
+            }
+        }
+        let input = Data((lines.joined(separator: "\n") + "\n").utf8)
+        let fast = try Self.run(["eval", "--requests", "-", "--no-default-context"] + acct, stdin: input)
+        let slow = try Self.run(["eval", "--requests", "-", "--no-default-context", "--no-fast-path"] + acct, stdin: input)
+        #expect(fast.stdout.split(separator: "\n", omittingEmptySubsequences: false).count == lines.count + 1)
+        #expect(fast.stdout == slow.stdout)
+        #expect(fast.status == slow.status)
+        let adhoc = ["--policy", "policies/grant-create-workspace.json"]
+        let fast2 = try Self.run(["eval", "--requests", "-", "--no-default-context"] + adhoc, stdin: input)
+        let slow2 = try Self.run(["eval", "--requests", "-", "--no-default-context", "--no-fast-path"] + adhoc, stdin: input)
+        #expect(fast2.stdout == slow2.stdout)
+    }
+
     @Test("a policy on standard input")
     func stdinPolicy() throws {
         let doc = try Data(contentsOf: CorpusPaths.root.appendingPathComponent("policies/deny-create-workspace.json"))
