@@ -78,19 +78,32 @@ enum EvalCommand {
         var lines: [LineRef] = []
         var start = bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF ? 3 : 0
         var lineNo = 1
-        while start < bytes.count {
-            var end = start
-            while end < bytes.count && bytes[end] != 0x0A { end += 1 }
-            var lineEnd = end
-            if lineEnd > start && bytes[lineEnd - 1] == 0x0D { lineEnd -= 1 }
-            if !isBlank(bytes, start, lineEnd) { lines.append(LineRef(start: start, end: lineEnd, line: lineNo)) }
-            start = end + 1
-            lineNo += 1
+        bytes.withUnsafeBufferPointer { b in
+            guard let base = b.baseAddress else { return }
+            while start < b.count {
+                // memchr finds the line end with vector instructions.
+                var end = b.count
+                if let p = memchr(base + start, 0x0A, b.count - start) {
+                    end = base.distance(to: p.assumingMemoryBound(to: UInt8.self))
+                }
+                var lineEnd = end
+                if lineEnd > start && b[lineEnd - 1] == 0x0D { lineEnd -= 1 }
+                if !isBlank(bytes, start, lineEnd) { lines.append(LineRef(start: start, end: lineEnd, line: lineNo)) }
+                start = end + 1
+                lineNo += 1
+            }
         }
-        let chunk = 2048
-        let chunksPerWindow = max(1, jobs) * 4
+        // Small chunks balance the threads; a window of many chunks keeps the pauses
+        // between windows (where output is written) rare, and memory bounded.
+        let chunk = 1024
+        let chunksPerWindow = max(1, jobs) * 16
         var failed = false
         var first = 0
+        // With several jobs, a window's output is written by a serial queue while the
+        // next window is evaluated; at most two windows are in memory at once.
+        let writer = DispatchQueue(label: "ramcheck.eval.writer")
+        let inFlight = DispatchSemaphore(value: 2)
+        nonisolated(unsafe) let out = output  // touched only by the writer queue until it is drained
         while first < lines.count {
             let count = min(chunksPerWindow, (lines.count - first + chunk - 1) / chunk)
             let results = UnsafeMutableBufferPointer<ChunkResult>.allocate(capacity: count)
@@ -100,6 +113,7 @@ enum EvalCommand {
             nonisolated(unsafe) let shared = results
             let work: @Sendable (Int) -> Void = { c in
                 var w = JSONWriter()
+                w.bytes.reserveCapacity(chunk * 512)
                 var bad = false
                 let lo = base + c * chunk
                 for k in lo..<min(lo + chunk, all.count) {
@@ -114,14 +128,17 @@ enum EvalCommand {
             } else {
                 DispatchQueue.concurrentPerform(iterations: count, execute: work)
             }
-            for c in 0..<count {
-                output.outBytes(results[c].bytes)
-                if results[c].failed { failed = true }
+            for c in 0..<count where results[c].failed { failed = true }
+            inFlight.wait()
+            writer.async {
+                for c in 0..<count { out.outBytes(shared[c].bytes) }
+                shared.deinitialize()
+                shared.deallocate()
+                inFlight.signal()
             }
-            results.deinitialize()
-            results.deallocate()
             first += count * chunk
         }
+        writer.sync {}
         return failed ? RAMCLI.Exit.usage : RAMCLI.Exit.success
     }
 

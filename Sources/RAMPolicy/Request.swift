@@ -10,11 +10,21 @@ public enum Principal: Sendable, Hashable, CustomStringConvertible {
     /// Parses `root`, `user/NAME` or `role/NAME`.
     public init?(parsing text: String) {
         if text == "root" { self = .root; return }
-        // Byte comparisons: Foundation's `hasPrefix` overload is slow, and this runs per request line.
-        let u = text.utf8
-        if u.count > 5, u.starts(with: "user/".utf8) { self = .user(String(text.dropFirst(5))); return }
-        if u.count > 5, u.starts(with: "role/".utf8) { self = .role(String(text.dropFirst(5))); return }
-        return nil
+        // On bytes: this runs for every request line of `eval`.
+        var t = text
+        let parsed: Principal? = t.withUTF8 { u in
+            guard u.count > 5, u[4] == UInt8(ascii: "/") else { return nil }
+            let name = String(decoding: UnsafeBufferPointer(rebasing: u[5...]), as: UTF8.self)
+            if u[0] == UInt8(ascii: "u") && u[1] == UInt8(ascii: "s") && u[2] == UInt8(ascii: "e") && u[3] == UInt8(ascii: "r") {
+                return .user(name)
+            }
+            if u[0] == UInt8(ascii: "r") && u[1] == UInt8(ascii: "o") && u[2] == UInt8(ascii: "l") && u[3] == UInt8(ascii: "e") {
+                return .role(name)
+            }
+            return nil
+        }
+        guard let parsed else { return nil }
+        self = parsed
     }
 
     public var description: String {
