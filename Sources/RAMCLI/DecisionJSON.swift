@@ -4,7 +4,7 @@ import StrictJSON
 /// The decision object of INTERFACE.md ("Decision"), written without Foundation.
 enum DecisionJSON {
     /// - Parameter id: the request's `id`, already serialized (echoed as given).
-    static func write(_ d: Decision, request: Request, id: ArraySlice<UInt8>?, into w: inout JSONWriter) {
+    static func write(_ d: Decision, request: Request, id: ArraySlice<UInt8>?, heads: StatementHeads? = nil, into w: inout JSONWriter) {
         w.raw("{")
         if let id {
             w.key("id")
@@ -32,7 +32,7 @@ enum DecisionJSON {
         w.raw("[")
         for (n, s) in d.statements.enumerated() {
             if n > 0 { w.comma() }
-            statement(s, request: request, into: &w)
+            statement(s, request: request, heads: heads, into: &w)
         }
         w.raw("]")
         w.raw(",\"missingContextKeys\":")
@@ -47,17 +47,12 @@ enum DecisionJSON {
         w.raw("}")
     }
 
-    static func statement(_ s: StatementResult, request: Request, into w: inout JSONWriter) {
-        w.raw("{")
-        w.key("policy")
-        w.string(s.policy)
-        w.raw(",\"statement\":")
-        w.int(s.statement)
-        w.raw(",\"effect\":")
-        w.string(s.effect.rawValue)
-        w.raw(",\"location\":")
-        let loc = s.location
-        w.location(loc.file, loc.line, loc.column)
+    static func statement(_ s: StatementResult, request: Request, heads: StatementHeads?, into w: inout JSONWriter) {
+        if let head = heads?.head(s.statementRef) {
+            w.bytes.append(contentsOf: head)
+        } else {
+            head(s.document, s.statementRef, into: &w)
+        }
         w.raw(",\"layer\":")
         w.string(s.layer.rawValue)
         w.raw(",\"role\":")
@@ -77,6 +72,21 @@ enum DecisionJSON {
             detail(r, into: &w)
         }
         w.raw("}")
+    }
+
+    /// `{"policy":…,"statement":…,"effect":…,"location":…` — the part of a statement
+    /// object that depends on the statement alone.
+    static func head(_ p: Policy, _ s: Statement, into w: inout JSONWriter) {
+        w.raw("{")
+        w.key("policy")
+        w.string(p.name)
+        w.raw(",\"statement\":")
+        w.int(s.index)
+        w.raw(",\"effect\":")
+        w.string(s.effect.rawValue)
+        w.raw(",\"location\":")
+        let loc = s.location
+        w.location(loc.file, loc.line, loc.column)
     }
 
     static func detail(_ r: IneffectiveReason, into w: inout JSONWriter) {
@@ -134,4 +144,24 @@ enum DecisionJSON {
         w.string(message)
         w.raw("}}")
     }
+}
+
+/// Statement heads rendered once for every statement of the loaded documents, so that
+/// `eval` writes each with one copy.
+struct StatementHeads: Sendable {
+    let table: [ObjectIdentifier: [UInt8]]
+
+    init(_ policies: [Policy]) {
+        var t: [ObjectIdentifier: [UInt8]] = [:]
+        for p in policies {
+            for s in p.statements {
+                var w = JSONWriter()
+                DecisionJSON.head(p, s, into: &w)
+                t[ObjectIdentifier(s)] = w.bytes
+            }
+        }
+        table = t
+    }
+
+    @inline(__always) func head(_ s: Statement) -> [UInt8]? { table[ObjectIdentifier(s)] }
 }

@@ -71,7 +71,9 @@ enum EvalCommand {
             return RAMCLI.inputError([error], output)
         }
         let now = setup.defaultContext ? PrincipalOptions.now() : nil
-        let runner = LineRunner(setup: setup, fileName: fileName, now: now, maxLine: maxLine, fastPath: !p.flag("no-fast-path"))
+        let runner = LineRunner(
+            setup: setup, fileName: fileName, now: now, maxLine: maxLine, fastPath: !p.flag("no-fast-path"),
+            heads: StatementHeads(setup.policies))
         // The request lines (blank lines skipped), then windows of chunks evaluated on
         // `jobs` threads; each chunk writes its own buffer and the buffers are written
         // in input order, so the output is the same for any number of jobs.
@@ -170,6 +172,7 @@ struct LineRunner: Sendable {
     let now: String?
     let maxLine: Int
     let fastPath: Bool
+    let heads: StatementHeads
 
     static let keys: Set<String> = ["id", "principal", "action", "resource", "context", "sessionPolicy", "resourceGroup"]
 
@@ -186,7 +189,7 @@ struct LineRunner: Sendable {
                 let id = fast.id.map { bytes[$0] }
                 do throws(RequestError) {
                     let decision = try setup.evaluator.evaluate(request)
-                    DecisionJSON.write(decision, request: request, id: id, into: &w)
+                    DecisionJSON.write(decision, request: request, id: id, heads: heads, into: &w)
                     return true
                 } catch {
                     DecisionJSON.error(id: id, code: error.code, message: error.message, into: &w)
@@ -253,7 +256,7 @@ struct LineRunner: Sendable {
             } catch {
                 throw LineError(code: error.code, message: error.message)
             }
-            DecisionJSON.write(decision, request: request, id: id, into: &w)
+            DecisionJSON.write(decision, request: request, id: id, heads: heads, into: &w)
             return true
         } catch {
             DecisionJSON.error(id: id, code: error.code, message: error.message, into: &w)

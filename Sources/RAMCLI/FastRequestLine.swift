@@ -34,27 +34,27 @@ struct FastRequestLine {
             s.skipSpace()
             guard s.eat(UInt8(ascii: ":")) else { return nil }
             s.skipSpace()
-            switch s.word(key) {
-            case "id":
+            switch s.keyKind(key) {
+            case .id:
                 guard line.id == nil, let tok = s.stringToken() ?? s.number() else { return nil }
                 line.id = tok
-            case "principal":
+            case .principal:
                 guard line.principal == nil, let v = s.string() else { return nil }
                 line.principal = v
-            case "action":
+            case .action:
                 guard line.action == nil, let v = s.string() else { return nil }
                 line.action = v
-            case "resource":
+            case .resource:
                 guard line.resource == nil, let v = s.string() else { return nil }
                 line.resource = v
-            case "resourceGroup":
+            case .resourceGroup:
                 guard line.resourceGroup == nil, let v = s.string() else { return nil }
                 line.resourceGroup = v
-            case "context":
+            case .context:
                 guard !line.sawContext, let members = s.contextObject() else { return nil }
                 line.sawContext = true
                 line.context = members
-            default:
+            case .other:
                 return nil
             }
             s.skipSpace()
@@ -84,9 +84,26 @@ struct FastRequestLine {
             return true
         }
 
-        /// The key's text, for the switch (keys are short; small strings do not allocate).
-        func word(_ r: Range<Int>) -> String {
-            String(decoding: UnsafeBufferPointer(rebasing: b[r]), as: UTF8.self)
+        enum Key { case id, principal, action, resource, resourceGroup, context, other }
+
+        /// Which request key the bytes spell (compared as bytes: no string is made).
+        func keyKind(_ r: Range<Int>) -> Key {
+            let k = UnsafeBufferPointer(rebasing: b[r])
+            func equals(_ s: StaticString) -> Bool {
+                guard k.count == s.utf8CodeUnitCount else { return false }
+                let p = s.utf8Start
+                for n in 0..<k.count where k[n] != p[n] { return false }
+                return true
+            }
+            switch k.count {
+            case 2: return equals("id") ? .id : .other
+            case 6: return equals("action") ? .action : .other
+            case 7: return equals("context") ? .context : .other
+            case 8: return equals("resource") ? .resource : .other
+            case 9: return equals("principal") ? .principal : .other
+            case 13: return equals("resourceGroup") ? .resourceGroup : .other
+            default: return .other
+            }
         }
 
         /// A string of printable ASCII without escapes; returns the content's range.

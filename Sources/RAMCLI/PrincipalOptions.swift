@@ -61,6 +61,8 @@ enum PrincipalOptions {
         let lenient: Bool
         /// Warnings of the documents that loaded (printed on stderr).
         let warnings: [Diagnostic]
+        /// Every document loaded (for renderers that precompute per statement).
+        let policies: [Policy]
     }
 
     enum SetupError: Error {
@@ -88,12 +90,14 @@ enum PrincipalOptions {
         var diagnostics: [Diagnostic] = []
         let lenient = p.flag("lenient")
         var warnings: [Diagnostic] = []
+        var all: [Policy] = []
         var session: Policy? = nil
         if let sp = p.value("session-policy") {
             do {
                 let src = try SourceLoader.read(sp, maxBytes: limits.maxBytes)
                 let pol = try PolicyParser.parse(src, name: sp, kind: .session, limits: limits, lenient: lenient)
                 warnings += pol.warnings
+                all.append(pol)
                 session = pol
             } catch let e as Diagnostic {
                 diagnostics.append(e)
@@ -117,8 +121,15 @@ enum PrincipalOptions {
             guard let snapshot else { throw .input(diagnostics) }
             evaluator = Evaluator(snapshot: snapshot, facts: Catalog.shared)
             releaseFreedMemory()
-            for (_, pol) in snapshot.policies { warnings += pol.warnings }
-            for (_, role) in snapshot.roles { warnings += role.trustPolicy?.warnings ?? [] }
+            for (_, pol) in snapshot.policies {
+                warnings += pol.warnings
+                all.append(pol)
+            }
+            for (_, role) in snapshot.roles {
+                guard let t = role.trustPolicy else { continue }
+                warnings += t.warnings
+                all.append(t)
+            }
             if let text = p.value("principal") {
                 guard let pr = Principal(parsing: text) else {
                     throw .usage(ArgumentError("`\(text)` is not a principal", help: "write `user/NAME`, `role/NAME` or `root`"))
@@ -144,6 +155,7 @@ enum PrincipalOptions {
                         let src = try SourceLoader.read(path, maxBytes: limits.maxBytes)
                         let pol = try PolicyParser.parse(src, name: path, kind: kind, limits: limits, lenient: lenient)
                         warnings += pol.warnings
+                        all.append(pol)
                         if kind == .identity { loaded.append(pol) } else { control.append(pol) }
                     } catch let e as Diagnostic {
                         diagnostics.append(e)
@@ -158,7 +170,7 @@ enum PrincipalOptions {
         if !diagnostics.isEmpty { throw .input(diagnostics) }
         return Setup(
             evaluator: evaluator, principal: principal, sessionPolicy: session, hasSnapshot: account != nil, limits: limits,
-            defaultContext: !p.flag("no-default-context"), lenient: lenient, warnings: warnings)
+            defaultContext: !p.flag("no-default-context"), lenient: lenient, warnings: warnings, policies: all)
     }
 
     /// Parses `--context KEY=VALUE` options.

@@ -72,6 +72,7 @@ public struct Catalog: ActionFacts {
     private let dependentsByIndex: [[String]]
     /// `<code>:` of each operation-level service.
     private let operationLevelPrefixes: [String]
+    private let operationLevelPrefixBytes: [[UInt8]]
 
     public init() {
         let all = Catalog.emrServerlessSpark + Catalog.ramAndSTS
@@ -81,6 +82,7 @@ public struct Catalog: ActionFacts {
         byLower = index
         let prefixes = services.filter(\.operationLevel).map { $0.ramCode + ":" }
         operationLevelPrefixes = prefixes
+        operationLevelPrefixBytes = prefixes.map { Array($0.utf8) }
         allResourcesByIndex = all.map { a in
             a.resourceTypes == ["*"] || prefixes.contains { a.action.lowercased().hasPrefix($0) }
         }
@@ -111,8 +113,15 @@ public struct Catalog: ActionFacts {
     public func facts(_ actionLower: String) -> (allResources: Bool, dependents: [String]) {
         if let n = byLower[actionLower] { return (allResourcesByIndex[n], dependentsByIndex[n]) }
         // Not in the catalog: an operation-level service's actions are still All Resources.
-        for p in operationLevelPrefixes where actionLower.utf8.starts(with: p.utf8) { return (true, []) }
-        return (false, [])
+        var a = actionLower
+        let operationLevel = a.withUTF8 { u in
+            operationLevelPrefixBytes.contains { p in
+                guard u.count >= p.count else { return false }
+                for k in 0..<p.count where u[k] != p[k] { return false }
+                return true
+            }
+        }
+        return (operationLevel, [])
     }
 
     /// Whether the action is All Resources, for display.

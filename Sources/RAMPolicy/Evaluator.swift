@@ -139,15 +139,17 @@ public final class Evaluator: Sendable {
         var colons = 0
         var colonAt = -1
         var wildcard = false
-        var count = 0
-        for b in a.utf8 {
-            if b == UInt8(ascii: ":") {
-                colons += 1
-                colonAt = count
-            } else if b == UInt8(ascii: "*") || b == UInt8(ascii: "?") {
-                wildcard = true
+        var text = a
+        let count = text.withUTF8 { u in
+            for (n, b) in u.enumerated() {
+                if b == UInt8(ascii: ":") {
+                    colons += 1
+                    colonAt = n
+                } else if b == UInt8(ascii: "*") || b == UInt8(ascii: "?") {
+                    wildcard = true
+                }
             }
-            count += 1
+            return u.count
         }
         guard colons == 1, colonAt > 0, colonAt < count - 1 else {
             throw RequestError(
