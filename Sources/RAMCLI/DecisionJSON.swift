@@ -8,7 +8,7 @@ enum DecisionJSON {
         w.raw("{")
         if let id {
             w.key("id")
-            w.bytes.append(contentsOf: id)
+            w.append(contentsOf: id)
             w.comma()
         }
         if request.principal != .adHoc {
@@ -49,7 +49,7 @@ enum DecisionJSON {
 
     static func statement(_ s: StatementResult, request: Request, heads: StatementHeads?, into w: inout JSONWriter) {
         if let head = heads?.head(s.statementRef) {
-            w.bytes.append(contentsOf: head)
+            w.append(contentsOf: head)
         } else {
             head(s.document, s.statementRef, into: &w)
         }
@@ -133,7 +133,7 @@ enum DecisionJSON {
         w.raw("{")
         if let id {
             w.key("id")
-            w.bytes.append(contentsOf: id)
+            w.append(contentsOf: id)
             w.comma()
         }
         w.key("error")

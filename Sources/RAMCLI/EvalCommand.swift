@@ -114,14 +114,13 @@ enum EvalCommand {
             let all = lines
             nonisolated(unsafe) let shared = results
             let work: @Sendable (Int) -> Void = { c in
-                var w = JSONWriter()
-                w.bytes.reserveCapacity(chunk * 512)
+                var w = JSONWriter(capacity: chunk * 512)
                 var bad = false
                 let lo = base + c * chunk
                 for k in lo..<min(lo + chunk, all.count) {
                     let l = all[k]
                     if !runner.run(bytes, l.start, l.end, line: l.line, into: &w) { bad = true }
-                    w.bytes.append(0x0A)
+                    w.append(0x0A)
                 }
                 shared[c] = ChunkResult(bytes: w.bytes, failed: bad)
             }

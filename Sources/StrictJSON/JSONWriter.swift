@@ -1,18 +1,71 @@
 /// Writes JSON text into a byte buffer: compact, keys in the order given, strings
 /// escaped as RFC 8259 requires (and `/` left as is). No Foundation on this path.
 public struct JSONWriter {
-    public var bytes: [UInt8] = []
+    /// A growable byte buffer of its own: appends are a bounds check and a copy, with
+    /// none of `Array`'s per-call uniqueness work (this writer is `eval`'s inner loop).
+    /// A writer is used by one owner at a time; copies share the buffer.
+    final class Storage {
+        var base: UnsafeMutablePointer<UInt8>
+        var count = 0
+        var capacity: Int
 
-    public init() { bytes.reserveCapacity(512) }
+        init(capacity: Int) {
+            self.capacity = max(16, capacity)
+            base = .allocate(capacity: self.capacity)
+        }
+
+        deinit { base.deallocate() }
+
+        func grow(to needed: Int) {
+            var c = capacity
+            while c < needed { c *= 2 }
+            let b = UnsafeMutablePointer<UInt8>.allocate(capacity: c)
+            b.update(from: base, count: count)
+            base.deallocate()
+            base = b
+            capacity = c
+        }
+    }
+
+    let storage: Storage
+
+    public init(capacity: Int = 512) { storage = Storage(capacity: capacity) }
+
+    /// The text written so far.
+    public var bytes: [UInt8] { Array(UnsafeBufferPointer(start: storage.base, count: storage.count)) }
+
+    public var count: Int { storage.count }
+
+    public mutating func removeAll() { storage.count = 0 }
+
+    @inline(__always) public mutating func append(_ b: UInt8) {
+        let s = storage
+        if s.count == s.capacity { s.grow(to: s.count + 1) }
+        s.base[s.count] = b
+        s.count += 1
+    }
+
+    @inline(__always) public mutating func append(_ p: UnsafeBufferPointer<UInt8>) {
+        let s = storage
+        let n = p.count
+        guard n > 0, let src = p.baseAddress else { return }
+        if s.count + n > s.capacity { s.grow(to: s.count + n) }
+        (s.base + s.count).update(from: src, count: n)
+        s.count += n
+    }
+
+    public mutating func append(contentsOf a: [UInt8]) { a.withUnsafeBufferPointer { append($0) } }
+
+    public mutating func append(contentsOf a: ArraySlice<UInt8>) { a.withUnsafeBufferPointer { append($0) } }
 
     public mutating func raw(_ s: StaticString) {
-        bytes.append(contentsOf: UnsafeBufferPointer(start: s.utf8Start, count: s.utf8CodeUnitCount))
+        append(UnsafeBufferPointer(start: s.utf8Start, count: s.utf8CodeUnitCount))
     }
 
     public mutating func string(_ s: String) {
-        bytes.append(0x22)
+        append(0x22)
         escaped(s)
-        bytes.append(0x22)
+        append(0x22)
     }
 
     /// The string's escaped text, without quotes.
@@ -26,39 +79,39 @@ public struct JSONWriter {
                 break
             }
             if clean {
-                bytes.append(contentsOf: u)
+                append(u)
                 return
             }
             for c in u {
                 switch c {
-                case 0x22: bytes.append(0x5C); bytes.append(0x22)
-                case 0x5C: bytes.append(0x5C); bytes.append(0x5C)
-                case 0x0A: bytes.append(0x5C); bytes.append(UInt8(ascii: "n"))
-                case 0x0D: bytes.append(0x5C); bytes.append(UInt8(ascii: "r"))
-                case 0x09: bytes.append(0x5C); bytes.append(UInt8(ascii: "t"))
+                case 0x22: append(0x5C); append(0x22)
+                case 0x5C: append(0x5C); append(0x5C)
+                case 0x0A: append(0x5C); append(UInt8(ascii: "n"))
+                case 0x0D: append(0x5C); append(UInt8(ascii: "r"))
+                case 0x09: append(0x5C); append(UInt8(ascii: "t"))
                 case 0..<0x20, 0x7F:
                     raw("\\u00")
                     let d: [UInt8] = Array("0123456789abcdef".utf8)
-                    bytes.append(d[Int(c >> 4)])
-                    bytes.append(d[Int(c & 0xF)])
-                default: bytes.append(c)
+                    append(d[Int(c >> 4)])
+                    append(d[Int(c & 0xF)])
+                default: append(c)
                 }
             }
         }
     }
 
     public mutating func key(_ k: StaticString) {
-        bytes.append(0x22)
+        append(0x22)
         raw(k)
-        bytes.append(0x22)
-        bytes.append(0x3A)
+        append(0x22)
+        append(0x3A)
     }
 
     public mutating func int(_ v: Int) {
         if v < 0 {
-            bytes.append(UInt8(ascii: "-"))
+            append(UInt8(ascii: "-"))
             if v == Int.min {
-                bytes.append(contentsOf: Array(String(v).utf8.dropFirst()))
+                append(contentsOf: Array(String(v).utf8.dropFirst()))
                 return
             }
             digits(UInt(-v))
@@ -68,46 +121,46 @@ public struct JSONWriter {
     }
 
     mutating func digits(_ v: UInt) {
-        var buf:
-            (
-                UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
-                UInt8
-            ) =
-                (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-        var n = 0
+        var n = 1
         var x = v
-        withUnsafeMutableBytes(of: &buf) { p in
-            repeat {
-                p[19 - n] = UInt8(48 + x % 10)
-                x /= 10
-                n += 1
-            } while x > 0
-            bytes.append(contentsOf: p[(20 - n)...])
+        while x >= 10 {
+            x /= 10
+            n += 1
         }
+        let st = storage
+        if st.count + n > st.capacity { st.grow(to: st.count + n) }
+        x = v
+        var k = st.count + n - 1
+        repeat {
+            st.base[k] = UInt8(48 + x % 10)
+            x /= 10
+            k -= 1
+        } while x > 0
+        st.count += n
     }
 
     /// `"file:line:col"` without building the string first.
     public mutating func location(_ file: String, _ line: Int, _ column: Int) {
-        bytes.append(0x22)
+        append(0x22)
         escaped(file)
-        bytes.append(UInt8(ascii: ":"))
+        append(UInt8(ascii: ":"))
         int(line)
-        bytes.append(UInt8(ascii: ":"))
+        append(UInt8(ascii: ":"))
         int(column)
-        bytes.append(0x22)
+        append(0x22)
     }
 
     public mutating func bool(_ v: Bool) { if v { raw("true") } else { raw("false") } }
     public mutating func null() { raw("null") }
-    public mutating func comma() { bytes.append(0x2C) }
+    public mutating func comma() { append(0x2C) }
 
     public mutating func stringArray(_ items: [String]) {
-        bytes.append(0x5B)
+        append(0x5B)
         for (n, s) in items.enumerated() {
-            if n > 0 { bytes.append(0x2C) }
+            if n > 0 { append(0x2C) }
             string(s)
         }
-        bytes.append(0x5D)
+        append(0x5D)
     }
 
     /// Re-emits a parsed value (used to echo an `id` back exactly as given).
@@ -115,24 +168,24 @@ public struct JSONWriter {
         switch v.kind {
         case .null: null()
         case .bool(let x): bool(x)
-        case .number(let t): bytes.append(contentsOf: Array(t.utf8))
+        case .number(let t): append(contentsOf: Array(t.utf8))
         case .string(let s): string(s)
         case .array(let a):
-            bytes.append(0x5B)
+            append(0x5B)
             for (n, x) in a.enumerated() {
                 if n > 0 { comma() }
                 value(x)
             }
-            bytes.append(0x5D)
+            append(0x5D)
         case .object(let o):
-            bytes.append(0x7B)
+            append(0x7B)
             for (n, m) in o.members.enumerated() {
                 if n > 0 { comma() }
                 string(m.key)
-                bytes.append(0x3A)
+                append(0x3A)
                 value(m.value)
             }
-            bytes.append(0x7D)
+            append(0x7D)
         }
     }
 }
