@@ -11,9 +11,10 @@ let targets: [Target] = [
     // The core: model, parser, evaluator. Foundation only.
     .target(name: "RAMPolicy", dependencies: ["StrictJSON"]),
     .target(name: "RAMCatalog", dependencies: ["RAMPolicy"]),
+    .target(name: "RAMLint", dependencies: ["RAMPolicy", "RAMCatalog", "StrictJSON"]),
 
     // The command line, and the one-file executable that calls it.
-    .target(name: "RAMCLI", dependencies: ["RAMPolicy", "RAMCatalog", "ArgumentKit", "StrictJSON"]),
+    .target(name: "RAMCLI", dependencies: ["RAMPolicy", "RAMCatalog", "RAMLint", "ArgumentKit", "StrictJSON"]),
     .executableTarget(name: "ramcheck", dependencies: ["RAMCLI"]),
 
     // The benchmark (release build): `swift run -c release ramcheck-bench`.
@@ -25,7 +26,8 @@ let targets: [Target] = [
     .testTarget(name: "ArgumentKitTests", dependencies: ["ArgumentKit"]),
     .testTarget(name: "RAMPolicyTests", dependencies: ["RAMPolicy", "RAMCatalog", "TestSupport"]),
     .testTarget(name: "RAMCatalogTests", dependencies: ["RAMCatalog", "TestSupport", "StrictJSON"]),
-    .testTarget(name: "RAMCLITests", dependencies: ["RAMCLI", "TestSupport", "ramcheck"]),
+    .testTarget(name: "RAMLintTests", dependencies: ["RAMLint", "RAMPolicy", "StrictJSON", "TestSupport"]),
+    .testTarget(name: "RAMCLITests", dependencies: ["RAMCLI", "TestSupport", "StrictJSON", "ramcheck"]),
 ]
 
 // MARK: - Language settings, applied in one loop

@@ -1,4 +1,5 @@
 import Foundation
+import StrictJSON
 import TestSupport
 import Testing
 
@@ -90,10 +91,22 @@ let goldenCases: [GoldenCase] = [
     GoldenCase(name: "bad-session-user", args: ["can"] + acct + ["--principal", "user/alice", "--session-policy", "policies/session-policy.json"]),
     GoldenCase(name: "bad-extra-argument", args: ["can", "a:B", "c:D", "--policy", "policies/grant-create-workspace.json"]),
     GoldenCase(name: "bad-command", args: ["cna"]),
-    GoldenCase(name: "not-yet-lint", args: ["lint", "policies"]),
+    GoldenCase(name: "not-yet-gate", args: ["gate", "ci.json"]),
     GoldenCase(name: "bad-eval-no-requests", args: ["eval"] + acct),
     GoldenCase(name: "bad-actions-pattern", args: ["actions", "CreateWorkspace"]),
     GoldenCase(name: "bad-unknown-operator", args: ["can", "--policy", "policies/bad/unknown-operator.json"]),
+    // lint
+    GoldenCase(name: "lint-text", args: ["lint", "Tests/Golden/inputs/lint"]),
+    GoldenCase(name: "lint-json", args: ["lint", "Tests/Golden/inputs/lint", "--format", "json"]),
+    GoldenCase(name: "lint-sarif", args: ["lint", "Tests/Golden/inputs/lint", "--format", "sarif"]),
+    GoldenCase(name: "lint-github", args: ["lint", "Tests/Golden/inputs/lint", "--format", "github"]),
+    GoldenCase(name: "lint-clean", args: ["lint", "policies/grant-create-workspace.json", "policies/session-policy.json"]),
+    GoldenCase(name: "lint-fail-on-warning", args: ["lint", "Tests/Golden/inputs/lint/spark-team.json", "--fail-on", "warning"]),
+    GoldenCase(name: "lint-fail-on-default", args: ["lint", "Tests/Golden/inputs/lint/spark-team.json"]),
+    GoldenCase(name: "lint-snapshot", args: ["lint", "policies/account.json", "--disable", "UnknownService"]),
+    GoldenCase(name: "bad-lint-missing", args: ["lint", "policies/nope"]),
+    GoldenCase(name: "bad-lint-level", args: ["lint", "policies", "--fail-on", "info"]),
+    GoldenCase(name: "bad-lint-rule", args: ["lint", "policies", "--disable", "NoSuchRule"]),
     GoldenCase(name: "can-lenient", args: ["can", "--policy", "policies/bad/unknown-operator.json", "--lenient"]),
     GoldenCase(name: "can-lenient-json", args: ["can", "--policy", "policies/bad/unknown-operator.json", "--lenient", "--format", "json"]),
 ]
@@ -244,6 +257,31 @@ struct GoldenTests {
         let fast2 = try Self.run(["eval", "--requests", "-", "--no-default-context"] + adhoc, stdin: input)
         let slow2 = try Self.run(["eval", "--requests", "-", "--no-default-context", "--no-fast-path"] + adhoc, stdin: input)
         #expect(fast2.stdout == slow2.stdout)
+    }
+
+    @Test("SARIF output is SARIF 2.1.0 with a region for every result")
+    func sarifShape() throws {
+        let r = try Self.run(["lint", "Tests/Golden/inputs/lint", "--format", "sarif"])
+        #expect(r.status == 1)
+        let v = try JSONParser.parse(SourceFile(name: "sarif", text: r.stdout))
+        let top = try #require(v.objectValue)
+        #expect(top["version"]?.stringValue == "2.1.0")
+        let run = try #require(top["runs"]?.arrayValue?.first?.objectValue)
+        let rules = try #require(run["tool"]?.objectValue?["driver"]?.objectValue?["rules"]?.arrayValue)
+        let ruleIds = rules.compactMap { $0.objectValue?["id"]?.stringValue }
+        let results = try #require(run["results"]?.arrayValue)
+        #expect(results.count == 7)
+        for res in results {
+            let o = try #require(res.objectValue)
+            let id = try #require(o["ruleId"]?.stringValue)
+            #expect(ruleIds.contains(id))
+            let region = o["locations"]?.arrayValue?.first?.objectValue?["physicalLocation"]?.objectValue?["region"]?.objectValue
+            guard case .number(let line)? = region?["startLine"]?.kind else {
+                Issue.record("no startLine")
+                continue
+            }
+            #expect(Int(line) ?? 0 >= 1)
+        }
     }
 
     @Test("a policy on standard input")

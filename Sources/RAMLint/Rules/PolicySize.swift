@@ -1,0 +1,21 @@
+import RAMPolicy
+import StrictJSON
+
+/// A custom policy over 6,144 characters, or a session policy over 2,048 (counted as
+/// Unicode scalars; system policies are exempt). RAM rejects them when they are saved
+/// or passed (SEMANTICS §1.5). Reported at line 1, column 1.
+public struct PolicySize: LintRule {
+    public init() {}
+    public static let summary = "policy document over RAM's size limit"
+    public static let help = "split the document into several policies, or remove what it repeats"
+    public static let severity = Severity.error
+
+    public func check(_ doc: LintDocument, _ context: LintContext, into findings: inout [Diagnostic]) {
+        guard doc.type != "System", !doc.policy.source.isEmbedded || doc.kind == .session else { return }
+        let limit = doc.kind == .session ? 2048 : 6144
+        let size = doc.policy.source.scalarCount
+        guard size > limit, doc.kind != .trust else { return }
+        let what = doc.kind == .session ? "a session policy" : "a custom policy"
+        findings.append(finding(doc, Span(start: 0, end: 0), "the document has \(size) characters; \(what) may have at most \(limit)"))
+    }
+}

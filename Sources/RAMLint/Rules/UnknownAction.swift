@@ -1,0 +1,30 @@
+import RAMCatalog
+import RAMPolicy
+import StrictJSON
+
+/// An action name (no wildcard) of a service the catalog covers, that the catalog
+/// does not list: usually a typo. The message names the closest known action.
+public struct UnknownAction: LintRule {
+    public init() {}
+    public static let summary = "unknown action of a known service"
+    public static let help = "check the action name; a misspelt action grants nothing"
+    public static let severity = Severity.warning
+
+    public func check(_ doc: LintDocument, _ context: LintContext, into findings: inout [Diagnostic]) {
+        let catalog = context.catalog
+        for s in doc.policy.statements {
+            for p in s.actions.patterns where !Patterns.hasWildcard(p.text) {
+                guard let code = Patterns.service(p.text), catalog.service(code) != nil, catalog.lookup(p.text) == nil else { continue }
+                let name = String(p.text.drop { $0 != ":" }.dropFirst()).lowercased()
+                let near = catalog.actions.filter { $0.service == code }.min {
+                    editDistance($0.name.lowercased(), name) < editDistance($1.name.lowercased(), name)
+                }
+                var help = Self.help
+                if let near, editDistance(near.name.lowercased(), name) <= max(3, name.count / 4) {
+                    help = "did you mean `\(near.action)`?"
+                }
+                findings.append(finding(doc, p.span, "`\(p.text)` is not an action in the catalog (\(Catalog.version))", help: help))
+            }
+        }
+    }
+}
