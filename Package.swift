@@ -18,7 +18,7 @@ let targets: [Target] = [
     .executableTarget(name: "ramcheck", dependencies: ["RAMCLI"]),
 
     // The benchmark (release build): `swift run -c release ramcheck-bench`.
-    .executableTarget(name: "ramcheck-bench", dependencies: ["RAMPolicy", "RAMCatalog", "RAMCLI", "StrictJSON"]),
+    .executableTarget(name: "ramcheck-bench", dependencies: ["RAMPolicy", "RAMCatalog", "RAMLint", "RAMCLI", "StrictJSON"]),
 
     // MARK: Tests
     .target(name: "TestSupport", dependencies: ["RAMPolicy", "StrictJSON"], path: "Tests/TestSupport"),

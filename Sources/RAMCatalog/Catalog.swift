@@ -67,6 +67,10 @@ public struct Catalog: ActionFacts {
     /// Every action, by service and then in the data's order.
     public let actions: [ActionInfo]
     private let byLower: [String: Int]
+    /// RAM code → its actions' full names and lower-cased short names (for "did you mean").
+    private let namesByService: [String: [(action: String, nameLower: String)]]
+    /// Each action lower-cased, for pattern matching without allocating.
+    private let lowerActions: [[UInt8]]
     /// Per action, precomputed for the evaluator's one look-up per request.
     private let allResourcesByIndex: [Bool]
     private let dependentsByIndex: [[String]]
@@ -87,11 +91,20 @@ public struct Catalog: ActionFacts {
             a.resourceTypes == ["*"] || prefixes.contains { a.action.lowercased().hasPrefix($0) }
         }
         dependentsByIndex = all.map { $0.dependentActions ?? [] }
+        lowerActions = all.map { Array($0.action.lowercased().utf8) }
+        var names: [String: [(action: String, nameLower: String)]] = [:]
+        for a in all { names[a.service.lowercased(), default: []].append((a.action, a.name.lowercased())) }
+        namesByService = names
     }
 
     /// Case-insensitive look-up (SEMANTICS §2.5).
     public func lookup(_ action: String) -> ActionInfo? {
         byLower[action.lowercased()].map { actions[$0] }
+    }
+
+    /// The actions of a service: full name and lower-cased short name.
+    public func names(ofService ramCode: String) -> [(action: String, nameLower: String)] {
+        namesByService[ramCode.lowercased()] ?? []
     }
 
     public func service(_ ramCode: String) -> ServiceInfo? {
@@ -101,7 +114,7 @@ public struct Catalog: ActionFacts {
     /// Actions a pattern covers (`*` and `?` globs, case-insensitive).
     public func matching(_ pattern: String) -> [ActionInfo] {
         let g = Glob(pattern.lowercased())
-        return actions.filter { g.matches($0.action.lowercased()) }
+        return actions.indices.filter { g.matches(lowerActions[$0]) }.map { actions[$0] }
     }
 
     // MARK: ActionFacts

@@ -3,6 +3,7 @@
 // unless said otherwise.
 import Foundation
 import RAMCatalog
+import RAMLint
 import RAMPolicy
 import StrictJSON
 
@@ -128,7 +129,7 @@ try FileManager.default.createDirectory(at: tmp, withIntermediateDirectories: tr
 defer { try? FileManager.default.removeItem(at: tmp) }
 
 say("ramcheck-bench (release build, \(ProcessInfo.processInfo.activeProcessorCount) cores; one core used unless said)")
-/// `ramcheck-bench [decide|eval|can|memory]` runs one part (for profiling); none runs all.
+/// `ramcheck-bench [decide|eval|can|lint|memory]` runs one part (for profiling); none runs all.
 let only = CommandLine.arguments.dropFirst().first
 func wanted(_ part: String) -> Bool { only == nil || only == part }
 
@@ -169,6 +170,16 @@ if wanted("can") {
     say(
         "can, one policy, start to exit: median \(String(format: "%.1f", times[10] * 1000)) ms (21 runs, min \(String(format: "%.1f", times[0] * 1000)) ms)"
     )
+}
+
+// Lint throughput: every rule on generated policies, one core.
+if wanted("lint") {
+    var r = Rng(s: 21)
+    let sources = (0..<10_000).map { n in SourceFile(name: "p\(n).json", text: policyText(&r)) }
+    let linter = Linter(now: "2026-12-04T00:00:00Z")
+    var findings = 0
+    let t = seconds { for s in sources { findings += linter.lint(s).count } }
+    say("lint, every rule: 10,000 policies in \(String(format: "%.2f", t)) s = \(fmt(10_000 / t)) policies/s (\(findings) findings)")
 }
 
 // Memory: 10,000 policies loaded.

@@ -104,6 +104,10 @@ let goldenCases: [GoldenCase] = [
     GoldenCase(name: "lint-fail-on-warning", args: ["lint", "Tests/Golden/inputs/lint/spark-team.json", "--fail-on", "warning"]),
     GoldenCase(name: "lint-fail-on-default", args: ["lint", "Tests/Golden/inputs/lint/spark-team.json"]),
     GoldenCase(name: "lint-snapshot", args: ["lint", "policies/account.json", "--disable", "UnknownService"]),
+    GoldenCase(name: "lint-junit", args: ["lint", "Tests/Golden/inputs/lint", "--format", "junit"]),
+    GoldenCase(name: "lint-config", args: ["lint", "Tests/Golden/inputs/lint", "--config", "Tests/Golden/inputs/lint-config.json"]),
+    GoldenCase(name: "lint-baseline", args: ["lint", "Tests/Golden/inputs/lint", "--baseline", "Tests/Golden/inputs/lint-baseline.json"]),
+    GoldenCase(name: "bad-lint-config", args: ["lint", "policies", "--config", "Tests/Golden/inputs/bad-config.json"]),
     GoldenCase(name: "bad-lint-missing", args: ["lint", "policies/nope"]),
     GoldenCase(name: "bad-lint-level", args: ["lint", "policies", "--fail-on", "info"]),
     GoldenCase(name: "bad-lint-rule", args: ["lint", "policies", "--disable", "NoSuchRule"]),
@@ -257,6 +261,19 @@ struct GoldenTests {
         let fast2 = try Self.run(["eval", "--requests", "-", "--no-default-context"] + adhoc, stdin: input)
         let slow2 = try Self.run(["eval", "--requests", "-", "--no-default-context", "--no-fast-path"] + adhoc, stdin: input)
         #expect(fast2.stdout == slow2.stdout)
+    }
+
+    @Test("a baseline written now accepts every current finding")
+    func baselineRoundTrip() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("ramcheck-baseline-\(getpid()).json").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let w = try Self.run(["lint", "Tests/Golden/inputs/lint", "--write-baseline", path])
+        #expect(w.status == 0)
+        #expect(w.stdout.isEmpty)
+        let r = try Self.run(["lint", "Tests/Golden/inputs/lint", "--baseline", path, "--fail-on", "suggestion"])
+        #expect(r.status == 0)
+        #expect(r.stdout.hasPrefix("no findings"))
+        #expect(r.stderr.contains("7 findings in the baseline"))
     }
 
     @Test("SARIF output is SARIF 2.1.0 with a region for every result")

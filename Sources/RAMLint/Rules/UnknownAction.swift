@@ -16,13 +16,17 @@ public struct UnknownAction: LintRule {
             for p in s.actions.patterns where !Patterns.hasWildcard(p.text) {
                 guard let code = Patterns.service(p.text), catalog.service(code) != nil, catalog.lookup(p.text) == nil else { continue }
                 let name = String(p.text.drop { $0 != ":" }.dropFirst()).lowercased()
-                let near = catalog.actions.filter { $0.service == code }.min {
-                    editDistance($0.name.lowercased(), name) < editDistance($1.name.lowercased(), name)
+                // The closest name within the limit; names whose length differs by more
+                // than the limit cannot be within it, and are not compared.
+                let limit = max(3, name.count / 4)
+                var best: (String, Int)? = nil
+                let length = name.utf8.count
+                for a in catalog.names(ofService: code) where abs(a.nameLower.utf8.count - length) <= limit {
+                    let d = editDistance(a.nameLower, name)
+                    if d <= limit && d < (best?.1 ?? Int.max) { best = (a.action, d) }
                 }
                 var help = Self.help
-                if let near, editDistance(near.name.lowercased(), name) <= max(3, name.count / 4) {
-                    help = "did you mean `\(near.action)`?"
-                }
+                if let best { help = "did you mean `\(best.0)`?" }
                 findings.append(finding(doc, p.span, "`\(p.text)` is not an action in the catalog (\(Catalog.version))", help: help))
             }
         }
