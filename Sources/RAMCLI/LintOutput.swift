@@ -82,7 +82,11 @@ enum LintOutput {
             ($0.id, $0.summary, $0.help, $0.severity)
         }
         for d in r.findings where !rules.contains(where: { $0.id == d.code }) {
-            rules.append((d.code, "the document does not load (`\(d.code)`)", d.help ?? "fix the document so that RAM accepts it", d.severity))
+            if d.code == "ExpectationFailed" {
+                rules.append((d.code, "a gate expectation is not met", "change the policies, or the expectation if it is wrong", .error))
+            } else {
+                rules.append((d.code, "the document does not load (`\(d.code)`)", d.help ?? "fix the document so that RAM accepts it", d.severity))
+            }
         }
         for (n, rule) in rules.enumerated() {
             if n > 0 { w.comma() }

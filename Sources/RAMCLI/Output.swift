@@ -61,7 +61,8 @@ public enum DiagnosticPrinter {
         var s = d.description
         if let r = d.range {
             let loc = r.start
-            let line = r.file.lineText(loc.line)
+            // Quote short lines only (a minified snapshot is one long line).
+            let line = r.file.lineByteCount(loc.line) <= 1000 ? r.file.lineText(loc.line) : ""
             if !line.isEmpty && line.unicodeScalars.count <= 400 {
                 let gutter = String(loc.line)
                 s += "\n \(String(repeating: " ", count: gutter.count)) |"

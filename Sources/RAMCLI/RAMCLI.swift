@@ -43,13 +43,14 @@ public enum RAMCLI {
         case "eval": return EvalCommand.run(rest, output)
         case "actions": return ActionsCommand.run(rest, output)
         case "lint": return LintCommand.run(rest, output)
-        case "gate", "probe", "fetch", "explain-denial", "diff", "audit":
+        case "gate": return GateCommand.run(rest, output)
+        case "probe", "fetch", "explain-denial", "diff", "audit":
             output.err(
-                "error: `ramcheck \(command)` is not available in this version (\(version))\n  help: see the README's roadmap; available commands: can, eval, actions, lint"
+                "error: `ramcheck \(command)` is not available in this version (\(version))\n  help: see the README's roadmap; available commands: can, eval, actions, lint, gate"
             )
             return Exit.usage
         default:
-            let known = ["can", "eval", "actions", "lint"]
+            let known = ["can", "eval", "actions", "lint", "gate"]
             let near = known.first { $0.hasPrefix(command.prefix(2)) }
             output.err("error: unknown command `\(command)`" + (near.map { "\n  help: did you mean `\($0)`?" } ?? "\n  help: run `ramcheck --help`"))
             return Exit.usage
@@ -65,7 +66,8 @@ public enum RAMCLI {
           can [ACTION]           may this principal call ACTION? (default emr-serverless-spark:CreateWorkspace)
           eval --requests FILE   many decisions: JSON lines in, JSON lines out
           actions [PATTERN]      the catalog: actions a pattern covers, with their RAM facts
-          lint PATH...           check policy documents, folders and snapshots (text, json, sarif, github)
+          lint PATH...           check policy documents, folders and snapshots (text, json, sarif, junit, github)
+          gate CONFIG            CI gate: expectations of who may call what, plus lint, one report
 
         global:
           --format text|json     output format

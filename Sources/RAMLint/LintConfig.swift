@@ -31,6 +31,11 @@ public struct LintConfig: Sendable {
     public static func parse(_ file: SourceFile, knownRules: Set<String>) throws(DiagnosticList) -> LintConfig {
         let v: JSONValue
         do { v = try JSONParser.parse(file) } catch { throw DiagnosticList([error]) }
+        return try parse(v, in: file, knownRules: knownRules)
+    }
+
+    /// The same, for a config already parsed (the `lint` part of a gate config).
+    public static func parse(_ v: JSONValue, in file: SourceFile, knownRules: Set<String>) throws(DiagnosticList) -> LintConfig {
         var errors: [Diagnostic] = []
         func err(_ msg: String, _ span: Span, help: String? = nil) {
             errors.append(Diagnostic(.error, code: "config-invalid", msg, at: SourceRange(file: file, span: span), help: help))

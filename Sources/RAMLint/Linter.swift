@@ -32,6 +32,8 @@ public struct Linter: Sendable {
         public var findings: [Diagnostic] = []
         /// Rule ids that were run (for JUnit's one test case per rule).
         public var rulesRun: [String] = []
+
+        public init() {}
     }
 
     /// Lints paths. A path that cannot be read is a failure (exit 2); a document that
@@ -52,7 +54,7 @@ public struct Linter: Sendable {
                 report.findings += lint(src)
             }
         }
-        report.findings.sort(by: Self.order)
+        report.findings = Self.sorted(report.findings)
         // One finding per cause: a document linted as a file and again through a
         // snapshot that names that file reports each finding once.
         var seen: Set<String> = []
@@ -120,16 +122,17 @@ public struct Linter: Sendable {
         return out
     }
 
-    static func order(_ a: Diagnostic, _ b: Diagnostic) -> Bool {
-        let fa = a.range?.start.file ?? a.fileName ?? ""
-        let fb = b.range?.start.file ?? b.fileName ?? ""
-        if fa != fb { return fa < fb }
-        let la = a.range?.start.line ?? 0
-        let lb = b.range?.start.line ?? 0
-        if la != lb { return la < lb }
-        let ca = a.range?.start.column ?? 0
-        let cb = b.range?.start.column ?? 0
-        if ca != cb { return ca < cb }
-        return a.code < b.code
+    /// File, line, column, rule — each finding's position resolved once.
+    static func sorted(_ findings: [Diagnostic]) -> [Diagnostic] {
+        let keyed = findings.map { d -> (file: String, line: Int, column: Int, d: Diagnostic) in
+            let loc = d.range?.start
+            return (loc?.file ?? d.fileName ?? "", loc?.line ?? 0, loc?.column ?? 0, d)
+        }
+        return keyed.sorted { a, b in
+            if a.file != b.file { return a.file < b.file }
+            if a.line != b.line { return a.line < b.line }
+            if a.column != b.column { return a.column < b.column }
+            return a.d.code < b.d.code
+        }.map(\.d)
     }
 }

@@ -55,6 +55,12 @@ public struct JSONObject: Sendable {
         public var key: String
         public var keySpan: Span
         public var value: JSONValue
+
+        public init(key: String, keySpan: Span, value: JSONValue) {
+            self.key = key
+            self.keySpan = keySpan
+            self.value = value
+        }
     }
 
     public var members: [Member]

@@ -24,6 +24,9 @@ public final class SourceFile: Sendable {
 
     /// Lines before this text in the file it comes from (a line of a JSON-lines file).
     private let lineOffset: Int
+    /// For a file with very long lines (a minified snapshot): the number of scalars
+    /// before every 256th byte, so that a column is found without counting the whole line.
+    private let checkpoints: [Int32]
 
     /// - Parameter firstLine: the line number of the text's first line, for a text
     ///   that is one line of a larger file.
@@ -33,6 +36,7 @@ public final class SourceFile: Sendable {
         self.lineStarts = SourceFile.computeLineStarts(bytes)
         self.embedding = nil
         self.lineOffset = firstLine - 1
+        self.checkpoints = SourceFile.computeCheckpoints(bytes, lineStarts)
     }
 
     public convenience init(name: String, text: String) {
@@ -47,16 +51,62 @@ public final class SourceFile: Sendable {
         self.lineStarts = SourceFile.computeLineStarts(bytes)
         self.embedding = Embedding(parent: parent, offsets: offsets)
         self.lineOffset = 0
+        self.checkpoints = []
+    }
+
+    static let checkpointStride = 256
+
+    private static func computeCheckpoints(_ bytes: [UInt8], _ lineStarts: [Int]) -> [Int32] {
+        // Only worth it when some line is long.
+        var longest = 0
+        for k in 1..<max(1, lineStarts.count) { longest = max(longest, lineStarts[k] - lineStarts[k - 1]) }
+        longest = max(longest, bytes.count - (lineStarts.last ?? 0))
+        guard longest > 4 * checkpointStride else { return [] }
+        var out: [Int32] = []
+        out.reserveCapacity(bytes.count / checkpointStride + 1)
+        var scalars: Int32 = 0
+        for (i, b) in bytes.enumerated() {
+            if i % checkpointStride == 0 { out.append(scalars) }
+            if b & 0xC0 != 0x80 { scalars += 1 }
+        }
+        return out
+    }
+
+    /// Scalars in `bytes[0..<offset]`.
+    private func scalarsBefore(_ offset: Int) -> Int {
+        let k = offset / SourceFile.checkpointStride
+        var n = Int(checkpoints[min(k, checkpoints.count - 1)])
+        var i = min(k, checkpoints.count - 1) * SourceFile.checkpointStride
+        while i < offset {
+            if bytes[i] & 0xC0 != 0x80 { n += 1 }
+            i += 1
+        }
+        return n
     }
 
     /// Whether the source is a string embedded in another file.
     public var isEmbedded: Bool { embedding != nil }
 
     /// The number of Unicode scalars in the text (what RAM's size limits count).
-    public var scalarCount: Int {
+    public var scalarCount: Int { scalarCount(in: Span(start: 0, end: bytes.count)) }
+
+    /// The number of Unicode scalars in a span of the text.
+    public func scalarCount(in span: Span) -> Int {
+        let lo = max(0, min(span.start, bytes.count))
+        let hi = max(lo, min(span.end, bytes.count))
         var n = 0
-        for b in bytes where b & 0xC0 != 0x80 { n += 1 }
+        for i in lo..<hi where bytes[i] & 0xC0 != 0x80 { n += 1 }
         return n
+    }
+
+    /// The length in bytes of a 1-based line of the outermost file (to decide whether
+    /// quoting it is useful, without building it).
+    public func lineByteCount(_ line: Int) -> Int {
+        if let e = embedding { return e.parent.lineByteCount(line) }
+        let k = line - lineOffset - 1
+        guard k >= 0 && k < lineStarts.count else { return 0 }
+        let end = k + 1 < lineStarts.count ? lineStarts[k + 1] : bytes.count
+        return end - lineStarts[k]
     }
 
     private static func computeLineStarts(_ bytes: [UInt8]) -> [Int] {
@@ -101,6 +151,9 @@ public final class SourceFile: Sendable {
         var start = lineStarts[lo]
         if lo == 0 && bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF {
             start = min(3, off)
+        }
+        if !checkpoints.isEmpty && off - start > 2 * SourceFile.checkpointStride {
+            return SourceLocation(file: name, line: lo + 1 + lineOffset, column: 1 + scalarsBefore(off) - scalarsBefore(start))
         }
         var column = 1
         var i = start

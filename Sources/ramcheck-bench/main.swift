@@ -129,7 +129,7 @@ try FileManager.default.createDirectory(at: tmp, withIntermediateDirectories: tr
 defer { try? FileManager.default.removeItem(at: tmp) }
 
 say("ramcheck-bench (release build, \(ProcessInfo.processInfo.activeProcessorCount) cores; one core used unless said)")
-/// `ramcheck-bench [decide|eval|can|lint|memory]` runs one part (for profiling); none runs all.
+/// `ramcheck-bench [decide|eval|can|lint|gate|memory]` runs one part (for profiling); none runs all.
 let only = CommandLine.arguments.dropFirst().first
 func wanted(_ part: String) -> Bool { only == nil || only == part }
 
@@ -180,6 +180,26 @@ if wanted("lint") {
     var findings = 0
     let t = seconds { for s in sources { findings += linter.lint(s).count } }
     say("lint, every rule: 10,000 policies in \(String(format: "%.2f", t)) s = \(fmt(10_000 / t)) policies/s (\(findings) findings)")
+}
+
+// A gate: 1,000 policies (linted, in a snapshot) and 100 expectations, the real binary.
+if wanted("gate") {
+    let acct = tmp.appendingPathComponent("gate-account.json")
+    try snapshotText(users: 200, policies: 1000, perUser: 10, seed: 9).write(to: acct, atomically: true, encoding: .utf8)
+    var r = Rng(s: 13)
+    var exps: [String] = []
+    for _ in 0..<100 {
+        exps.append("{\"principal\": \"user/u\(r.int(200))\", \"action\": \"\(requestAction(&r))\", \"decision\": \"deny\"}")
+    }
+    let config = tmp.appendingPathComponent("gate.json")
+    try
+        ("{\"account\": \"gate-account.json\", \"expectations\": [" + exps.joined(separator: ",")
+        + "], \"lint\": {\"paths\": [\"gate-account.json\"]}}")
+        .write(to: config, atomically: true, encoding: .utf8)
+    var times: [Double] = []
+    for _ in 0..<5 { times.append(try runBinary(["gate", config.path])) }
+    times.sort()
+    say("gate, 1,000 policies linted + 100 expectations, start to exit: median \(String(format: "%.0f", times[2] * 1000)) ms (5 runs)")
 }
 
 // Memory: 10,000 policies loaded.
