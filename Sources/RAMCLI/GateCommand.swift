@@ -27,6 +27,8 @@ enum GateCommand {
     struct Expectation {
         let name: String
         let failure: Diagnostic?
+        /// Where the expectation is written in the config.
+        let at: SourceLocation
     }
 
     static func run(_ args: [String], _ output: Output) -> Int32 {
@@ -55,7 +57,8 @@ enum GateCommand {
         case .success(let r): result = r
         case .failure(let list): return RAMCLI.inputError(list.diagnostics, output)
         }
-        var (report, expectations, failOn) = result
+        var report = result.0
+        let (expectations, failOn) = (result.1, result.2)
         let failed = expectations.compactMap(\.failure)
         report.findings += failed
         switch format {
@@ -63,11 +66,10 @@ enum GateCommand {
             LintOutput.text(report, output)
             output.out("expectations: \(expectations.count - failed.count) passed, \(failed.count) failed")
         case .json: LintOutput.json(report, output)
-        case .sarif: LintOutput.sarif(report, output)
+        case .sarif: LintOutput.sarif(report, output, passes: expectations.filter { $0.failure == nil }.map { ($0.name, $0.at) })
         case .junit: LintOutput.junit(report, output, expectations: expectations.map { ($0.name, $0.failure) })
         case .github: LintOutput.github(report, output)
         }
-        expectations = []
         let lintFails = report.findings.contains { $0.code != "ExpectationFailed" && $0.severity >= failOn && $0.severity != .note }
         return lintFails || !failed.isEmpty ? RAMCLI.Exit.denied : RAMCLI.Exit.success
     }
@@ -220,7 +222,7 @@ enum GateCommand {
                             "for the full explanation run `ramcheck can \(action)\(accountPath.map { " --account \($0)" } ?? "") --principal \(principal)`"
                     )
                 }
-                expectations.append(Expectation(name: name, failure: failure))
+                expectations.append(Expectation(name: name, failure: failure, at: src.location(ofOffset: item.span.start)))
             } catch {
                 err("expectation \(n) cannot be evaluated: \(error.message)", item.span, help: error.help)
             }

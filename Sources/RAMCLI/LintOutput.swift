@@ -69,7 +69,9 @@ enum LintOutput {
         }
     }
 
-    static func sarif(_ r: Linter.Report, _ output: Output) {
+    /// - Parameter passes: gate expectations that were met (name, config position),
+    ///   written as results of kind `pass` at the expectation's line.
+    static func sarif(_ r: Linter.Report, _ output: Output, passes: [(name: String, at: SourceLocation)] = []) {
         var w = JSONWriter()
         w.raw("{\"$schema\":\"https://json.schemastore.org/sarif-2.1.0.json\",\"version\":\"2.1.0\",\"runs\":[{\"tool\":{\"driver\":{")
         w.raw("\"name\":\"ramcheck\",\"version\":")
@@ -80,6 +82,9 @@ enum LintOutput {
         // Every rule, then one entry per load-error code that occurs.
         var rules: [(id: String, summary: String, help: String, severity: Severity)] = Linter.rules.map {
             ($0.id, $0.summary, $0.help, $0.severity)
+        }
+        if !passes.isEmpty && !r.findings.contains(where: { $0.code == "ExpectationFailed" }) {
+            rules.append(("ExpectationFailed", "a gate expectation is not met", "change the policies, or the expectation if it is wrong", .error))
         }
         for d in r.findings where !rules.contains(where: { $0.id == d.code }) {
             if d.code == "ExpectationFailed" {
@@ -126,6 +131,18 @@ enum LintOutput {
             w.int(p.endLine)
             w.raw(",\"endColumn\":")
             w.int(p.endColumn)
+            w.raw("}}}]}")
+        }
+        for (n, pass) in passes.enumerated() {
+            if n > 0 || !r.findings.isEmpty { w.comma() }
+            w.raw("{\"ruleId\":\"ExpectationFailed\",\"kind\":\"pass\",\"level\":\"none\",\"message\":{\"text\":")
+            w.string("expectation met: \(pass.name)")
+            w.raw("},\"locations\":[{\"physicalLocation\":{\"artifactLocation\":{\"uri\":")
+            w.string(pass.at.file)
+            w.raw("},\"region\":{\"startLine\":")
+            w.int(pass.at.line)
+            w.raw(",\"startColumn\":")
+            w.int(pass.at.column)
             w.raw("}}}]}")
         }
         w.raw("]}]}")

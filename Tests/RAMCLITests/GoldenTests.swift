@@ -113,6 +113,7 @@ let goldenCases: [GoldenCase] = [
     GoldenCase(name: "gate-fail", args: ["gate", "policies/gate-fail.json"]),
     GoldenCase(name: "gate-fail-junit", args: ["gate", "policies/gate-fail.json", "--format", "junit"]),
     GoldenCase(name: "gate-fail-github", args: ["gate", "policies/gate-fail.json", "--format", "github"]),
+    GoldenCase(name: "gate-pass-sarif", args: ["gate", "policies/gate-pass.json", "--format", "sarif"]),
     GoldenCase(name: "bad-gate-config", args: ["gate", "Tests/Golden/inputs/bad-gate.json"]),
     GoldenCase(name: "bad-lint-level", args: ["lint", "policies", "--fail-on", "info"]),
     GoldenCase(name: "bad-lint-rule", args: ["lint", "policies", "--disable", "NoSuchRule"]),
