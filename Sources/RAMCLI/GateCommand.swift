@@ -107,11 +107,9 @@ enum GateCommand {
                     let snap = try SnapshotLoader.load(try SourceLoader.read(accountPath ?? rel))
                     evaluator = Evaluator(snapshot: snap, facts: Catalog.shared)
                     hasSnapshot = true
-                } catch let e as Diagnostic {
-                    errors.append(e)
-                } catch let e as DiagnosticList {
-                    errors += e.diagnostics
-                } catch {}
+                } catch {
+                    errors += RAMCLI.diagnostics(of: error)
+                }
             } else {
                 err("`account` must be a path to a snapshot", a.value.span)
             }
@@ -123,11 +121,9 @@ enum GateCommand {
                     continue
                 }
                 let full = SourceLoader.resolve(rel, against: src.name)
-                do { ps.append(try PolicyParser.parse(try SourceLoader.read(full), name: full, kind: .identity)) } catch let e as Diagnostic {
-                    errors.append(e)
-                } catch let e as DiagnosticList {
-                    errors += e.diagnostics
-                } catch {}
+                do { ps.append(try PolicyParser.parse(try SourceLoader.read(full), name: full, kind: .identity)) } catch {
+                    errors += RAMCLI.diagnostics(of: error)
+                }
             }
             evaluator = Evaluator(policies: ps, facts: Catalog.shared)
         }

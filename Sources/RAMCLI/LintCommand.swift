@@ -67,12 +67,8 @@ enum LintCommand {
             do {
                 let src = try SourceLoader.read(configPath)
                 config = try LintConfig.parse(src, knownRules: known)
-            } catch let e as Diagnostic {
-                return RAMCLI.inputError([e], output)
-            } catch let e as DiagnosticList {
-                return RAMCLI.inputError(e.diagnostics, output)
             } catch {
-                return RAMCLI.Exit.usage
+                return RAMCLI.inputError(RAMCLI.diagnostics(of: error), output)
             }
             if p.value("fail-on") == nil, let f = config.failOn { failOn = f }
         }
@@ -80,12 +76,8 @@ enum LintCommand {
         if let path = p.value("baseline") {
             do {
                 baseline = try Baseline.parse(try SourceLoader.read(path))
-            } catch let e as Diagnostic {
-                return RAMCLI.inputError([e], output)
-            } catch let e as DiagnosticList {
-                return RAMCLI.inputError(e.diagnostics, output)
             } catch {
-                return RAMCLI.Exit.usage
+                return RAMCLI.inputError(RAMCLI.diagnostics(of: error), output)
             }
         }
         let linter = Linter(limits: limits, now: PrincipalOptions.now(), disabled: Set(p.all("disable")))

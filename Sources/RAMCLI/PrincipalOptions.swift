@@ -99,11 +99,9 @@ enum PrincipalOptions {
                 warnings += pol.warnings
                 all.append(pol)
                 session = pol
-            } catch let e as Diagnostic {
-                diagnostics.append(e)
-            } catch let e as DiagnosticList {
-                diagnostics += e.diagnostics
-            } catch {}
+            } catch {
+                diagnostics += RAMCLI.diagnostics(of: error)
+            }
         }
         let evaluator: Evaluator
         var principal = Principal.adHoc
@@ -112,11 +110,9 @@ enum PrincipalOptions {
             do {
                 let src = try SourceLoader.read(account, maxBytes: limits.maxBytes)
                 snapshot = try SnapshotLoader.load(src, limits: limits, lenient: lenient)
-            } catch let e as Diagnostic {
-                diagnostics.append(e)
-            } catch let e as DiagnosticList {
-                diagnostics += e.diagnostics
-            } catch {}
+            } catch {
+                diagnostics += RAMCLI.diagnostics(of: error)
+            }
             if !diagnostics.isEmpty { throw .input(diagnostics) }
             guard let snapshot else { throw .input(diagnostics) }
             evaluator = Evaluator(snapshot: snapshot, facts: Catalog.shared)
@@ -157,11 +153,9 @@ enum PrincipalOptions {
                         warnings += pol.warnings
                         all.append(pol)
                         if kind == .identity { loaded.append(pol) } else { control.append(pol) }
-                    } catch let e as Diagnostic {
-                        diagnostics.append(e)
-                    } catch let e as DiagnosticList {
-                        diagnostics += e.diagnostics
-                    } catch {}
+                    } catch {
+                        diagnostics += RAMCLI.diagnostics(of: error)
+                    }
                 }
             }
             if !diagnostics.isEmpty { throw .input(diagnostics) }

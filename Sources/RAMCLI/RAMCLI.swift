@@ -84,6 +84,14 @@ public enum RAMCLI {
         return Exit.usage
     }
 
+    /// The diagnostics an error carries: the loaders throw one ``Diagnostic`` or a
+    /// ``DiagnosticList``; anything else is reported as it describes itself.
+    static func diagnostics(of error: any Error) -> [Diagnostic] {
+        if let d = error as? Diagnostic { return [d] }
+        if let l = error as? DiagnosticList { return l.diagnostics }
+        return [Diagnostic(.error, code: "internal", "\(error)")]
+    }
+
     /// Prints diagnostics and returns exit 2.
     static func inputError(_ list: [Diagnostic], _ output: Output) -> Int32 {
         output.discardStdout()

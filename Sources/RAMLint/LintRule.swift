@@ -60,6 +60,17 @@ enum Patterns {
         return code
     }
 
+    /// The RAM codes a statement's actions name, or nil when one has a wildcard code
+    /// (then any service's resources and keys may apply).
+    static func services(of s: Statement) -> Set<String>? {
+        var out: Set<String> = []
+        for p in s.actions.patterns {
+            guard let code = service(p.text) else { return nil }
+            out.insert(code)
+        }
+        return out
+    }
+
     static func hasWildcard(_ s: String) -> Bool { s.contains(where: { $0 == "*" || $0 == "?" }) }
 
     /// Whether some action pattern of the statement covers `action` (for Allow checks).

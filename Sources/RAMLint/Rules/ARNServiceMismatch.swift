@@ -11,12 +11,8 @@ public struct ARNServiceMismatch: LintRule {
 
     public func check(_ doc: LintDocument, _ context: LintContext, into findings: inout [Diagnostic]) {
         for s in doc.policy.statements where !s.actions.negated {
-            var services: Set<String> = []
-            for p in s.actions.patterns {
-                guard let code = Patterns.service(p.text) else { return }  // a wildcard service: anything goes
-                services.insert(code)
-                if code == "sts" { services.insert("ram") }
-            }
+            guard var services = Patterns.services(of: s) else { continue }  // a wildcard service: anything goes
+            if services.contains("sts") { services.insert("ram") }
             for r in s.resources?.patterns ?? [] {
                 let parts = r.text.split(separator: ":", maxSplits: 4, omittingEmptySubsequences: false)
                 guard parts.count == 5, parts[0] == "acs", !Patterns.hasWildcard(String(parts[1])) else { continue }

@@ -11,11 +11,7 @@ public struct ConditionKeyOtherService: LintRule {
 
     public func check(_ doc: LintDocument, _ context: LintContext, into findings: inout [Diagnostic]) {
         for s in doc.policy.statements where !s.actions.negated {
-            var services: Set<String> = []
-            for p in s.actions.patterns {
-                guard let code = Patterns.service(p.text) else { return }
-                services.insert(code)
-            }
+            guard let services = Patterns.services(of: s) else { continue }
             for c in s.conditions {
                 guard let colon = c.key.firstIndex(of: ":") else { continue }
                 let code = c.key[..<colon].lowercased()
