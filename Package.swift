@@ -13,6 +13,10 @@ let targets: [Target] = [
     .target(name: "RAMCatalog", dependencies: ["RAMPolicy"]),
     .target(name: "RAMLint", dependencies: ["RAMPolicy", "RAMCatalog", "StrictJSON"]),
 
+    // libcrypto (SHA-256, HMAC) behind one Swift file of RAMProbe.
+    .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+    .target(name: "RAMProbe", dependencies: ["CCrypto"]),
+
     // The command line, and the one-file executable that calls it.
     .target(name: "RAMCLI", dependencies: ["RAMPolicy", "RAMCatalog", "RAMLint", "ArgumentKit", "StrictJSON"]),
     .executableTarget(name: "ramcheck", dependencies: ["RAMCLI"]),
@@ -27,6 +31,7 @@ let targets: [Target] = [
     .testTarget(name: "RAMPolicyTests", dependencies: ["RAMPolicy", "RAMCatalog", "TestSupport"]),
     .testTarget(name: "RAMCatalogTests", dependencies: ["RAMCatalog", "TestSupport", "StrictJSON"]),
     .testTarget(name: "RAMLintTests", dependencies: ["RAMLint", "RAMPolicy", "StrictJSON", "TestSupport"]),
+    .testTarget(name: "RAMProbeTests", dependencies: ["RAMProbe", "StrictJSON", "TestSupport"]),
     .testTarget(name: "RAMCLITests", dependencies: ["RAMCLI", "TestSupport", "StrictJSON", "ramcheck"]),
 ]
 
