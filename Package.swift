@@ -15,7 +15,7 @@ let targets: [Target] = [
 
     // libcrypto (SHA-256, HMAC) behind one Swift file of RAMProbe.
     .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
-    .target(name: "RAMProbe", dependencies: ["CCrypto"]),
+    .target(name: "RAMProbe", dependencies: ["CCrypto", "StrictJSON"]),
 
     // The command line, and the one-file executable that calls it.
     .target(name: "RAMCLI", dependencies: ["RAMPolicy", "RAMCatalog", "RAMLint", "ArgumentKit", "StrictJSON"]),
