@@ -18,7 +18,7 @@ let targets: [Target] = [
     .target(name: "RAMProbe", dependencies: ["CCrypto", "StrictJSON"]),
 
     // The command line, and the one-file executable that calls it.
-    .target(name: "RAMCLI", dependencies: ["RAMPolicy", "RAMCatalog", "RAMLint", "ArgumentKit", "StrictJSON"]),
+    .target(name: "RAMCLI", dependencies: ["RAMPolicy", "RAMCatalog", "RAMLint", "RAMProbe", "ArgumentKit", "StrictJSON"]),
     .executableTarget(name: "ramcheck", dependencies: ["RAMCLI"]),
 
     // The benchmark (release build): `swift run -c release ramcheck-bench`.

@@ -44,13 +44,14 @@ public enum RAMCLI {
         case "actions": return ActionsCommand.run(rest, output)
         case "lint": return LintCommand.run(rest, output)
         case "gate": return GateCommand.run(rest, output)
-        case "probe", "fetch", "explain-denial", "diff", "audit":
+        case "probe": return ProbeCommand.run(rest, output)
+        case "fetch", "explain-denial", "diff", "audit":
             output.err(
-                "error: `ramcheck \(command)` is not available in this version (\(version))\n  help: see the README's roadmap; available commands: can, eval, actions, lint, gate"
+                "error: `ramcheck \(command)` is not available in this version (\(version))\n  help: see the README's roadmap; available commands: can, eval, actions, lint, gate, probe"
             )
             return Exit.usage
         default:
-            let known = ["can", "eval", "actions", "lint", "gate"]
+            let known = ["can", "eval", "actions", "lint", "gate", "probe"]
             let near = known.first { $0.hasPrefix(command.prefix(2)) }
             output.err("error: unknown command `\(command)`" + (near.map { "\n  help: did you mean `\($0)`?" } ?? "\n  help: run `ramcheck --help`"))
             return Exit.usage
@@ -68,6 +69,7 @@ public enum RAMCLI {
           actions [PATTERN]      the catalog: actions a pattern covers, with their RAM facts
           lint PATH...           check policy documents, folders and snapshots (text, json, sarif, junit, github)
           gate CONFIG            CI gate: expectations of who may call what, plus lint, one report
+          probe [ACTION]         a signed dry request to the live API, classified (never creates anything)
 
         global:
           --format text|json     output format

@@ -91,7 +91,7 @@ let goldenCases: [GoldenCase] = [
     GoldenCase(name: "bad-session-user", args: ["can"] + acct + ["--principal", "user/alice", "--session-policy", "policies/session-policy.json"]),
     GoldenCase(name: "bad-extra-argument", args: ["can", "a:B", "c:D", "--policy", "policies/grant-create-workspace.json"]),
     GoldenCase(name: "bad-command", args: ["cna"]),
-    GoldenCase(name: "not-yet-probe", args: ["probe", "--region", "cn-hangzhou"]),
+    GoldenCase(name: "not-yet-fetch", args: ["fetch", "--all"]),
     GoldenCase(name: "bad-eval-no-requests", args: ["eval"] + acct),
     GoldenCase(name: "bad-actions-pattern", args: ["actions", "CreateWorkspace"]),
     GoldenCase(name: "bad-unknown-operator", args: ["can", "--policy", "policies/bad/unknown-operator.json"]),
@@ -139,12 +139,13 @@ struct GoldenTests {
         let status: Int32
     }
 
-    static func run(_ args: [String], stdin: Data? = nil) throws -> Result {
+    static func run(_ args: [String], stdin: Data? = nil, environment: [String: String]? = nil) throws -> Result {
         let p = Process()
         p.executableURL = binary
         p.arguments = args
         p.currentDirectoryURL = CorpusPaths.root
-        var env = ProcessInfo.processInfo.environment
+        var env = environment ?? ProcessInfo.processInfo.environment
+        if environment != nil { env["PATH"] = ProcessInfo.processInfo.environment["PATH"] }
         env["NO_COLOR"] = "1"
         p.environment = env
         let out = Pipe()
