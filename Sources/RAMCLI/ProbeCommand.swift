@@ -1,5 +1,6 @@
 import ArgumentKit
 import Foundation
+import RAMPolicy
 import RAMProbe
 
 /// `ramcheck probe [ACTION] --region REGION`: a signed dry request to the live API that
@@ -16,12 +17,40 @@ enum ProbeCommand {
             OptionSpec("timeout", value: "S", help: "seconds to wait for an answer (default 10)"),
             OptionSpec("print-request", help: "print the signed request and send nothing"),
             OptionSpec("verbose", help: "say where the credentials came from and each attempt"),
-        ], maxPositionals: 1,
+            OptionSpec("compare", help: "evaluate offline too (with --policy or --account --principal) and compare"),
+        ] + PrincipalOptions.specs, maxPositionals: 1,
         discussion: """
             "authorized" rests on the gateway checking RAM before it validates parameters, which has not been
             confirmed against the live service: calibrate once with a principal known to lack the permission.
-            exit: 0 authorized, 1 denied, 2 usage / credentials / signature / clock error, 3 inconclusive
+            exit: 0 authorized, 1 denied, 2 usage / credentials / signature / clock error, 3 inconclusive,
+            or (with --compare) the live answer disagrees with the offline one
             """)
+
+    /// Prints the live and offline answers side by side; on disagreement names the
+    /// likely causes and exits 3.
+    static func compare(_ d: Decision, _ r: ProbeResult, action: String, _ output: Output) -> Int32 {
+        let live = r.outcome == .denied ? "denied (\(r.body?.code ?? "?"), \(r.body?.detail("PolicyType") ?? "no PolicyType"))" : "authorized"
+        let off = d.kind == .allow ? "allowed" : "\(d.kind.rawValue) by \(d.policyType?.rawValue ?? "?")"
+        output.out("live:    \(live)")
+        output.out("offline: \(off)")
+        let agree = (r.outcome == .authorized) == (d.kind == .allow)
+        if agree {
+            output.out("the live service and the offline evaluation agree")
+            return d.kind == .allow ? RAMCLI.Exit.success : RAMCLI.Exit.denied
+        }
+        output.out("DISAGREE: likely causes")
+        if r.outcome == .denied {
+            output.out("  - a control policy of the Resource Directory that the snapshot does not hold")
+            output.out("  - the policies that allow it are not attached in the account (a stale snapshot)")
+            output.out("  - the credentials are a role session with a session policy")
+            output.out("  - the credentials are not those of the principal that was evaluated offline")
+        } else {
+            output.out("  - a policy attached in the account that the snapshot does not hold (a stale snapshot)")
+            output.out("  - the credentials belong to another principal (or the account itself)")
+            output.out("  - the gateway validated parameters before RAM (calibrate: see the README)")
+        }
+        return 3
+    }
 
     static func run(_ args: [String], _ output: Output, transport: any HTTPTransport = URLSessionTransport()) -> Int32 {
         let p: ParsedArguments
@@ -72,7 +101,28 @@ enum ProbeCommand {
             output.out("\n--- canonical request\n\(canonical)\n--- string to sign\n\(sig.stringToSign)")
             return RAMCLI.Exit.success
         }
+        // The offline answer, before anything is sent, so that bad policies fail fast.
+        var offline: Decision? = nil
+        if p.flag("compare") {
+            do {
+                let setup = try PrincipalOptions.setup(p, requirePrincipal: true)
+                var ctx = RequestContext()
+                ctx.setDefault("acs:CurrentTime", value: PrincipalOptions.now())
+                offline = try setup.evaluator.evaluate(
+                    Request(principal: setup.principal, action: recipe.action, context: ctx, sessionPolicy: setup.sessionPolicy))
+            } catch let e as PrincipalOptions.SetupError {
+                switch e {
+                case .usage(let u): return RAMCLI.usageError(u, output)
+                case .input(let d): return RAMCLI.inputError(d, output)
+                }
+            } catch {
+                return RAMCLI.inputError(RAMCLI.diagnostics(of: error), output)
+            }
+        }
         let r = prober.run(recipe, url: url)
+        if let offline, r.outcome == .denied || r.outcome == .authorized {
+            return compare(offline, r, action: action, output)
+        }
         if p.flag("verbose") { output.err("attempts: \(r.attempts)") }
         let code = r.body?.code ?? "no error code"
         let status = r.status.map { "HTTP \($0)" } ?? "no answer"

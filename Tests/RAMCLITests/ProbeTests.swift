@@ -68,6 +68,19 @@ struct ProbeTests {
         #expect(try s.violations() == #"{"violations": 0}"#)
     }
 
+    @Test("--compare: agreement, and disagreement with its likely causes (exit 3)")
+    func compare() throws {
+        let s = try StandIn()
+        let agree = try probe(s, key: "AKDENY", extra: ["--compare", "--policy", "policies/arn-scoped-grant.json"])
+        #expect(agree.status == 1)
+        #expect(agree.stdout.contains("agree"))
+        let disagree = try probe(s, key: "AKDENY", extra: ["--compare", "--policy", "policies/grant-create-workspace.json"])
+        #expect(disagree.status == 3)
+        #expect(disagree.stdout.contains("DISAGREE") && disagree.stdout.contains("control policy"))
+        let bad = try probe(s, key: "AKDENY", extra: ["--compare", "--policy", "policies/bad/trailing-comma.json"])
+        #expect(bad.status == 2)
+    }
+
     @Test("--print-request prints the signed request, sends nothing, and redacts the token")
     func printRequest() throws {
         let s = try StandIn()
