@@ -21,10 +21,6 @@ enum ActionsCommand {
         var level: AccessLevel? = nil
         do throws(ArgumentError) {
             p = try spec.parse(args)
-            if p.wantsHelp {
-                output.out(spec.helpText)
-                return RAMCLI.Exit.success
-            }
             format = try PrincipalOptions.format(p)
             if let l = p.value("access-level") {
                 guard let a = AccessLevel(rawValue: l) else {

@@ -22,10 +22,6 @@ enum CanCommand {
         var context: RequestContext
         do throws(ArgumentError) {
             p = try spec.parse(args)
-            if p.wantsHelp {
-                output.out(spec.helpText)
-                return RAMCLI.Exit.success
-            }
             format = try PrincipalOptions.format(p)
             context = try PrincipalOptions.context(p)
         } catch {

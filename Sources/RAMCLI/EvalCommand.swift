@@ -32,10 +32,6 @@ enum EvalCommand {
         var jobs = ProcessInfo.processInfo.activeProcessorCount
         do throws(ArgumentError) {
             p = try spec.parse(args)
-            if p.wantsHelp {
-                output.out(spec.helpText)
-                return RAMCLI.Exit.success
-            }
             // The output is JSON lines whatever the format; the option is still checked.
             _ = try PrincipalOptions.format(p)
             if let m = p.value("max-line-length") {

@@ -36,10 +36,6 @@ enum GateCommand {
         var format = LintCommand.Format.text
         do throws(ArgumentError) {
             p = try spec.parse(args)
-            if p.wantsHelp {
-                output.out(spec.helpText)
-                return RAMCLI.Exit.success
-            }
             if let f = p.value("format") {
                 guard let v = LintCommand.Format(rawValue: f) else {
                     throw ArgumentError("unknown format `\(f)`", help: "use text, json, sarif, junit or github")

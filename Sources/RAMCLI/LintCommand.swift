@@ -9,7 +9,7 @@ import StrictJSON
 enum LintCommand {
     static let spec = CommandSpec(
         name: "lint", summary: "Check policy documents, folders (every *.json below) and account snapshots; findings with file:line:col.",
-        usage: "PATH... [--fail-on LEVEL] [--format text|json|sarif|github]",
+        usage: "PATH... [--fail-on LEVEL] [--format text|json|sarif|junit|github] [--baseline FILE] [--config FILE]",
         options: [
             OptionSpec(
                 "fail-on", value: "LEVEL", help: "exit 1 when a finding is at or above: error (default), security-warning, warning, suggestion"),
@@ -35,10 +35,6 @@ enum LintCommand {
         let limits: JSONLimits
         do throws(ArgumentError) {
             p = try spec.parse(args)
-            if p.wantsHelp {
-                output.out(spec.helpText)
-                return RAMCLI.Exit.success
-            }
             if let f = p.value("fail-on") {
                 guard let s = Severity(rawValue: f), s != .note else {
                     throw ArgumentError("unknown level `\(f)`", help: "use error, security-warning, warning or suggestion")

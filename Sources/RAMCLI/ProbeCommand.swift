@@ -57,10 +57,6 @@ enum ProbeCommand {
         var timeout = 10.0
         do throws(ArgumentError) {
             p = try spec.parse(args)
-            if p.wantsHelp {
-                output.out(spec.helpText)
-                return RAMCLI.Exit.success
-            }
             guard p.value("region") != nil else { throw ArgumentError("`probe` needs `--region`", help: "for example `--region cn-hangzhou`") }
             if let t = p.value("timeout") {
                 guard let v = Double(t), v > 0, v <= 300 else { throw ArgumentError("`--timeout` takes seconds from 0 to 300, not `\(t)`") }

@@ -32,6 +32,11 @@ public enum RAMCLI {
             return Exit.usage
         }
         let rest = Array(args.dropFirst())
+        // `--help` anywhere before `--` shows the command's help, for every command alike.
+        if let spec = specs[command], rest.prefix(while: { $0 != "--" }).contains(where: { $0 == "--help" || $0 == "-h" }) {
+            output.out(spec.helpText)
+            return Exit.success
+        }
         switch command {
         case "--version", "version":
             output.out("ramcheck \(version)\ncatalog \(Catalog.version): \(Catalog.sources)")
@@ -57,6 +62,12 @@ public enum RAMCLI {
             return Exit.usage
         }
     }
+
+    /// Every command's arguments and help.
+    static let specs: [String: CommandSpec] = [
+        "can": CanCommand.spec, "eval": EvalCommand.spec, "actions": ActionsCommand.spec, "lint": LintCommand.spec,
+        "gate": GateCommand.spec, "probe": ProbeCommand.spec,
+    ]
 
     static let topHelp = """
         ramcheck — an Alibaba Cloud RAM policy and access analyzer
