@@ -6,11 +6,16 @@ extension LintOutput {
     /// JUnit XML (written with FoundationXML): one `testsuite` per file, one `testcase`
     /// per rule checked (plus `load` for the document itself), a `failure` carrying the
     /// findings of a rule in that file. GitLab and Jenkins render it.
+    /// One test case: its name, class, the findings that fail it, and the failure type.
+    struct Case {
+        let name: String
+        let classname: String
+        let hits: [Diagnostic]
+        let type: String
+    }
+
     static func junit(_ r: Linter.Report, _ output: Output, expectations: [(name: String, failure: Diagnostic?)] = []) {
-        let root = XMLElement(name: "testsuites")
-        root.addAttribute(attribute("name", "ramcheck lint"))
-        var totalTests = 0
-        var totalFailures = 0
+        var suites: [(name: String, cases: [Case])] = []
         // Files a snapshot names (`file` entries) carry their own findings too.
         var files = r.files
         for d in r.findings where d.code != "ExpectationFailed" {
@@ -19,55 +24,46 @@ extension LintOutput {
         }
         for file in files {
             let inFile = r.findings.filter { ($0.range?.start.file ?? $0.fileName) == file }
-            let suite = XMLElement(name: "testsuite")
-            let cases = ["load"] + r.rulesRun
-            var failures = 0
-            for rule in cases {
-                let tc = XMLElement(name: "testcase")
-                tc.addAttribute(attribute("name", rule))
-                tc.addAttribute(attribute("classname", file))
+            let cases = (["load"] + r.rulesRun).map { rule in
                 let hits = inFile.filter { rule == "load" ? !r.rulesRun.contains($0.code) && $0.code != "ExpectationFailed" : $0.code == rule }
-                if let first = hits.first {
-                    failures += 1
+                return Case(name: rule, classname: file, hits: hits, type: hits.first?.severity.rawValue ?? "")
+            }
+            suites.append((file, cases))
+        }
+        if !expectations.isEmpty {
+            suites.append(
+                (
+                    "expectations",
+                    expectations.map { Case(name: $0.name, classname: "expectations", hits: $0.failure.map { [$0] } ?? [], type: "expectation") }
+                ))
+        }
+        let root = XMLElement(name: "testsuites")
+        root.addAttribute(attribute("name", "ramcheck lint"))
+        var totalTests = 0
+        var totalFailures = 0
+        for (name, cases) in suites {
+            let suite = XMLElement(name: "testsuite")
+            suite.addAttribute(attribute("name", name))
+            for c in cases {
+                let tc = XMLElement(name: "testcase")
+                tc.addAttribute(attribute("name", c.name))
+                tc.addAttribute(attribute("classname", c.classname))
+                if let first = c.hits.first {
                     let f = XMLElement(name: "failure")
                     f.addAttribute(attribute("message", first.message))
-                    f.addAttribute(attribute("type", first.severity.rawValue))
-                    f.stringValue = hits.map { DiagnosticPrinter.render($0, colour: false) }.joined(separator: "\n")
+                    f.addAttribute(attribute("type", c.type))
+                    f.stringValue = c.hits.map { DiagnosticPrinter.render($0, colour: false) }.joined(separator: "\n")
                     tc.addChild(f)
                 }
                 suite.addChild(tc)
             }
-            suite.addAttribute(attribute("name", file))
+            let failures = cases.filter { !$0.hits.isEmpty }.count
             suite.addAttribute(attribute("tests", String(cases.count)))
             suite.addAttribute(attribute("failures", String(failures)))
             suite.addAttribute(attribute("errors", "0"))
             root.addChild(suite)
             totalTests += cases.count
             totalFailures += failures
-        }
-        if !expectations.isEmpty {
-            let suite = XMLElement(name: "testsuite")
-            suite.addAttribute(attribute("name", "expectations"))
-            for e in expectations {
-                let tc = XMLElement(name: "testcase")
-                tc.addAttribute(attribute("name", e.name))
-                tc.addAttribute(attribute("classname", "expectations"))
-                if let f = e.failure {
-                    let x = XMLElement(name: "failure")
-                    x.addAttribute(attribute("message", f.message))
-                    x.addAttribute(attribute("type", "expectation"))
-                    x.stringValue = DiagnosticPrinter.render(f, colour: false)
-                    tc.addChild(x)
-                }
-                suite.addChild(tc)
-            }
-            let failed = expectations.filter { $0.failure != nil }.count
-            suite.addAttribute(attribute("tests", String(expectations.count)))
-            suite.addAttribute(attribute("failures", String(failed)))
-            suite.addAttribute(attribute("errors", "0"))
-            root.addChild(suite)
-            totalTests += expectations.count
-            totalFailures += failed
         }
         root.addAttribute(attribute("tests", String(totalTests)))
         root.addAttribute(attribute("failures", String(totalFailures)))
