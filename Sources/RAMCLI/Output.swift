@@ -6,13 +6,11 @@ import StrictJSON
 public final class Output {
     public var stdout: [UInt8] = []
     public var stderr: [UInt8] = []
-    /// Whether text output may use colour (stdout is a terminal and `NO_COLOR` is unset).
-    public let colour: Bool
     /// Write stdout through as it is produced (for streaming commands such as `eval`).
     let sink: ((inout [UInt8]) -> Void)?
 
-    public init(colour: Bool = false, sink: ((inout [UInt8]) -> Void)? = nil) {
-        self.colour = colour
+    /// Output is never coloured (INTERFACE.md allows colour only on a terminal; none is used yet).
+    public init(sink: ((inout [UInt8]) -> Void)? = nil) {
         self.sink = sink
     }
 

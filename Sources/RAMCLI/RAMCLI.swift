@@ -17,8 +17,7 @@ public enum RAMCLI {
     /// Runs the program with its arguments (the first is the program name) and
     /// writes to the process's stdout and stderr.
     public static func main(_ arguments: [String]) -> Int32 {
-        let colour = isatty(1) != 0 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
-        let output = Output(colour: colour, sink: { writeAll(1, $0) })
+        let output = Output(sink: { writeAll(1, $0) })
         let code = run(Array(arguments.dropFirst()), output: output)
         output.flushStdout()
         writeAll(2, output.stderr)

@@ -158,6 +158,4 @@ public final class Policy: Sendable {
         self.warnings = warnings
     }
 
-    /// The `file:line:col` of a statement's opening brace.
-    public func location(of statement: Statement) -> SourceLocation { statement.location }
 }

@@ -435,17 +435,6 @@ public enum UTF8Validation {
         guard let s = Unicode.Scalar(value) else { return nil }
         return (s, len)
     }
-
-    /// The offset of the first byte that is not valid UTF-8, or nil.
-    public static func firstInvalid(_ b: [UInt8]) -> Int? {
-        var k = 0
-        while k < b.count {
-            if b[k] < 0x80 { k += 1; continue }
-            guard let (_, len) = decode(b, at: k) else { return k }
-            k += len
-        }
-        return nil
-    }
 }
 
 func hex(_ c: UInt8) -> String {

@@ -84,9 +84,6 @@ public final class SourceFile: Sendable {
         return n
     }
 
-    /// Whether the source is a string embedded in another file.
-    public var isEmbedded: Bool { embedding != nil }
-
     /// The number of Unicode scalars in the text (what RAM's size limits count).
     public var scalarCount: Int { scalarCount(in: Span(start: 0, end: bytes.count)) }
 
