@@ -49,7 +49,8 @@ public enum RAMCLI {
         case "lint": return LintCommand.run(rest, output)
         case "gate": return GateCommand.run(rest, output)
         case "probe": return ProbeCommand.run(rest, output)
-        case "fetch", "explain-denial", "diff", "audit":
+        case "fetch": return FetchCommand.run(rest, output)
+        case "explain-denial", "diff", "audit":
             output.err(
                 "error: `ramcheck \(command)` is not available in this version (\(version))\n  help: see the README's roadmap; available commands: can, eval, actions, lint, gate, probe"
             )
@@ -65,7 +66,7 @@ public enum RAMCLI {
     /// Every command's arguments and help.
     static let specs: [String: CommandSpec] = [
         "can": CanCommand.spec, "eval": EvalCommand.spec, "actions": ActionsCommand.spec, "lint": LintCommand.spec,
-        "gate": GateCommand.spec, "probe": ProbeCommand.spec,
+        "gate": GateCommand.spec, "probe": ProbeCommand.spec, "fetch": FetchCommand.spec,
     ]
 
     static let topHelp = """
@@ -80,6 +81,7 @@ public enum RAMCLI {
           lint PATH...           check policy documents, folders and snapshots (text, json, sarif, junit, github)
           gate CONFIG            CI gate: expectations of who may call what, plus lint, one report
           probe [ACTION]         a signed dry request to the live API, classified (never creates anything)
+          fetch --all --out F    read a RAM account through the RAM API into a snapshot file
 
         global:
           --format text|json     output format

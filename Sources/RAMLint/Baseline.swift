@@ -77,14 +77,6 @@ public struct Baseline: Sendable {
 
     /// Writes to a temporary name beside `path`, then renames: never half-written.
     public static func write(_ findings: [Diagnostic], to path: String) -> Diagnostic? {
-        let tmp = path + ".tmp-\(ProcessInfo.processInfo.processIdentifier)"
-        guard FileManager.default.createFile(atPath: tmp, contents: Data(render(findings))) else {
-            return Diagnostic(.error, code: "io-unwritable", "cannot write `\(path)`", file: path)
-        }
-        if rename(tmp, path) != 0 {
-            try? FileManager.default.removeItem(atPath: tmp)
-            return Diagnostic(.error, code: "io-unwritable", "cannot write `\(path)`", file: path)
-        }
-        return nil
+        SourceLoader.writeAtomically(render(findings), to: path)
     }
 }

@@ -74,7 +74,7 @@ public struct SnapshotLoader {
     // MARK: - Top level
 
     mutating func snapshot(_ root: JSONValue) -> AccountSnapshot? {
-        let keys: Set<String> = ["accountId", "isManagementAccount", "policies", "controlPolicies", "groups", "users", "roles"]
+        let keys: Set<String> = ["accountId", "description", "isManagementAccount", "policies", "controlPolicies", "groups", "users", "roles"]
         guard let o = object(root, "the snapshot", keys: keys) else { return nil }
         var accountId = ""
         if let a = o["accountId"] {
@@ -95,6 +95,9 @@ public struct SnapshotLoader {
             } else {
                 error("snapshot-type", "`isManagementAccount` must be true or false, not \(m.typeDescription)", m.span)
             }
+        }
+        if let d = o["description"], d.stringValue == nil {
+            error("snapshot-type", "`description` must be a string, not \(d.typeDescription)", d.span)
         }
         // Policies
         var policies: [(name: String, policy: Policy)] = []

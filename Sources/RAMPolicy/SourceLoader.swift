@@ -54,4 +54,19 @@ public enum SourceLoader {
         let dir = (base as NSString).deletingLastPathComponent
         return dir.isEmpty ? relative : (dir as NSString).appendingPathComponent(relative)
     }
+
+    /// Writes `bytes` to a temporary name beside `path`, then renames it over `path`: a
+    /// reader never sees a half-written file. Returns a diagnostic when it cannot.
+    public static func writeAtomically(_ bytes: [UInt8], to path: String) -> Diagnostic? {
+        let tmp = path + ".tmp-\(ProcessInfo.processInfo.processIdentifier)"
+        guard FileManager.default.createFile(atPath: tmp, contents: Data(bytes)) else {
+            return Diagnostic(
+                .error, code: "io-unwritable", "cannot write `\(path)`", file: path, help: "check that its folder exists and is writable")
+        }
+        if rename(tmp, path) != 0 {
+            try? FileManager.default.removeItem(atPath: tmp)
+            return Diagnostic(.error, code: "io-unwritable", "cannot write `\(path)`", file: path)
+        }
+        return nil
+    }
 }

@@ -188,4 +188,37 @@ public struct JSONWriter {
             append(0x7D)
         }
     }
+
+    /// Re-emits a parsed value indented by two spaces a level, starting at `level`
+    /// (an empty object or array stays on one line). Keys keep their order.
+    public mutating func pretty(_ v: JSONValue, level: Int = 0) {
+        func newline(_ l: Int) {
+            append(0x0A)
+            for _ in 0..<(l * 2) { append(0x20) }
+        }
+        switch v.kind {
+        case .array(let a) where !a.isEmpty:
+            append(0x5B)
+            for (n, x) in a.enumerated() {
+                if n > 0 { comma() }
+                newline(level + 1)
+                pretty(x, level: level + 1)
+            }
+            newline(level)
+            append(0x5D)
+        case .object(let o) where !o.members.isEmpty:
+            append(0x7B)
+            for (n, m) in o.members.enumerated() {
+                if n > 0 { comma() }
+                newline(level + 1)
+                string(m.key)
+                raw(": ")
+                pretty(m.value, level: level + 1)
+            }
+            newline(level)
+            append(0x7D)
+        default:
+            value(v)
+        }
+    }
 }

@@ -91,7 +91,7 @@ let goldenCases: [GoldenCase] = [
     GoldenCase(name: "bad-session-user", args: ["can"] + acct + ["--principal", "user/alice", "--session-policy", "policies/session-policy.json"]),
     GoldenCase(name: "bad-extra-argument", args: ["can", "a:B", "c:D", "--policy", "policies/grant-create-workspace.json"]),
     GoldenCase(name: "bad-command", args: ["cna"]),
-    GoldenCase(name: "not-yet-fetch", args: ["fetch", "--all"]),
+    GoldenCase(name: "fetch-no-out", args: ["fetch", "--all"]),
     GoldenCase(name: "bad-eval-no-requests", args: ["eval"] + acct),
     GoldenCase(name: "bad-actions-pattern", args: ["actions", "CreateWorkspace"]),
     GoldenCase(name: "bad-unknown-operator", args: ["can", "--policy", "policies/bad/unknown-operator.json"]),

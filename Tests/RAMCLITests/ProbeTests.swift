@@ -10,9 +10,9 @@ struct ProbeTests {
         let process = Process()
         let port: Int
 
-        init() throws {
+        init(script: String = "standin.py") throws {
             process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments = ["python3", CorpusPaths.tests.appendingPathComponent("StandIn/standin.py").path, "--idle", "20"]
+            process.arguments = ["python3", CorpusPaths.tests.appendingPathComponent("StandIn/\(script)").path, "--idle", "20"]
             let out = Pipe()
             process.standardOutput = out
             try process.run()
@@ -25,8 +25,10 @@ struct ProbeTests {
 
         var endpoint: String { "http://127.0.0.1:\(port)" }
 
-        func violations() throws -> String {
-            guard let url = URL(string: "\(endpoint)/__violations") else { return "no url" }
+        func violations() throws -> String { try get("__violations") }
+
+        func get(_ path: String) throws -> String {
+            guard let url = URL(string: "\(endpoint)/\(path)") else { return "no url" }
             let data = try Data(contentsOf: url)
             return String(decoding: data, as: UTF8.self)
         }

@@ -6,19 +6,11 @@ signature with its own code, answers by access key id like the gateway would, an
 request that could have created a workspace (GET /__violations returns the count).
 Standard library only; stops after --idle seconds without requests."""
 import hashlib, hmac, json, sys, threading, time, urllib.parse
+from acs3check import canonical
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 SECRETS = {k: "secret-" + k for k in ["AKAUTH", "AKDENY", "AKEXPL", "AKXML", "AKCLOCK", "AKTHROTTLE", "AK5XX", "AKTOKEN"]}
 state = {"violations": 0, "throttled": set(), "last": time.time()}
-
-def enc(s):
-    return urllib.parse.quote(s, safe="-_.~")
-
-def canonical(method, path, query, headers, signed, body):
-    pairs = sorted((enc(k), enc(v)) for k, v in urllib.parse.parse_qsl(query, keep_blank_values=True))
-    q = "&".join(f"{k}={v}" for k, v in pairs)
-    lines = "".join(f"{h}:{headers.get(h, '').strip()}\n" for h in signed)
-    return "\n".join([method, path, q, lines, ";".join(signed), hashlib.sha256(body).hexdigest()])
 
 class Handler(BaseHTTPRequestHandler):
     def log_message(self, *a):

@@ -1,0 +1,40 @@
+import Testing
+
+@testable import RAMProbe
+
+@Suite("API answers, JSON and XML alike")
+struct APINodeTests {
+    @Test("a list reads the same from JSON and from XML, one item or many")
+    func sameTree() throws {
+        let json = #"{"RequestId":"r","Users":{"User":[{"UserName":"a"},{"UserName":"b"}]},"IsTruncated":true,"Marker":"m"}"#
+        let xml =
+            "<?xml version='1.0'?><ListUsersResponse><RequestId>r</RequestId><Users><User><UserName>a</UserName></User>"
+            + "<User><UserName>b</UserName></User></Users><IsTruncated>true</IsTruncated><Marker>m</Marker></ListUsersResponse>"
+        for body in [json, xml] {
+            let n = try #require(APINode.parse(Array(body.utf8)))
+            #expect(n["Users"]?.all("User").compactMap { $0.string("UserName") } == ["a", "b"])
+            #expect(n.bool("IsTruncated") && n.string("marker") == "m")
+        }
+        let one = try #require(APINode.parse(Array("<R><Users><User><UserName>a</UserName></User></Users></R>".utf8)))
+        #expect(one["Users"]?.all("User").count == 1)
+    }
+
+    @Test("no external entity is resolved, hostile nesting is refused, garbage is nil")
+    func hostile() {
+        let xxe = "<?xml version='1.0'?><!DOCTYPE r [<!ENTITY x SYSTEM 'file:///etc/passwd'>]><R><A>&x;</A></R>"
+        if let n = APINode.parse(Array(xxe.utf8)) { #expect(!(n.string("A") ?? "").contains("root:")) }
+        let deep = String(repeating: "<a>", count: 5000) + String(repeating: "</a>", count: 5000)
+        #expect(APINode.parse(Array(deep.utf8)) == nil)
+        #expect(APINode.parse(Array("not a body".utf8)) == nil)
+        #expect(APINode.parse([0xFF, 0xFE]) == nil)
+    }
+
+    @Test("documents: JSON text as is, percent-encoded text decoded; account ids from role ARNs")
+    func documents() {
+        #expect(AccountFetcher.documentText("%7B%22Version%22%3A%221%22%7D") == #"{"Version":"1"}"#)
+        #expect(AccountFetcher.documentText(#"{"a":"%7B"}"#) == #"{"a":"%7B"}"#)
+        #expect(AccountFetcher.accountId(ofArn: "acs:ram::123:role/x") == "123")
+        #expect(AccountFetcher.accountId(ofArn: "acs:oss::123:x") == nil)
+        #expect(AccountFetcher.accountId(ofArn: "garbage") == nil)
+    }
+}
