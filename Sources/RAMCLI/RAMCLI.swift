@@ -50,7 +50,8 @@ public enum RAMCLI {
         case "gate": return GateCommand.run(rest, output)
         case "probe": return ProbeCommand.run(rest, output)
         case "fetch": return FetchCommand.run(rest, output)
-        case "explain-denial", "diff", "audit":
+        case "explain-denial": return ExplainDenialCommand.run(rest, output)
+        case "diff", "audit":
             output.err(
                 "error: `ramcheck \(command)` is not available in this version (\(version))\n  help: see the README's roadmap; available commands: can, eval, actions, lint, gate, probe"
             )
@@ -66,7 +67,7 @@ public enum RAMCLI {
     /// Every command's arguments and help.
     static let specs: [String: CommandSpec] = [
         "can": CanCommand.spec, "eval": EvalCommand.spec, "actions": ActionsCommand.spec, "lint": LintCommand.spec,
-        "gate": GateCommand.spec, "probe": ProbeCommand.spec, "fetch": FetchCommand.spec,
+        "gate": GateCommand.spec, "probe": ProbeCommand.spec, "fetch": FetchCommand.spec, "explain-denial": ExplainDenialCommand.spec,
     ]
 
     static let topHelp = """
@@ -82,6 +83,7 @@ public enum RAMCLI {
           gate CONFIG            CI gate: expectations of who may call what, plus lint, one report
           probe [ACTION]         a signed dry request to the live API, classified (never creates anything)
           fetch --all --out F    read a RAM account through the RAM API into a snapshot file
+          explain-denial FILE    explain a real access-denied body: the layer, the statement, the fix
 
         global:
           --format text|json     output format

@@ -12,6 +12,7 @@ struct GoldenCase: CustomTestStringConvertible, Sendable {
 }
 
 let acct = ["--account", "policies/account.json"]
+let denials = "Tests/Golden/inputs/denials"
 
 let goldenCases: [GoldenCase] = [
     // can, ad hoc
@@ -92,6 +93,19 @@ let goldenCases: [GoldenCase] = [
     GoldenCase(name: "bad-extra-argument", args: ["can", "a:B", "c:D", "--policy", "policies/grant-create-workspace.json"]),
     GoldenCase(name: "bad-command", args: ["cna"]),
     GoldenCase(name: "fetch-no-out", args: ["fetch", "--all"]),
+    // explain-denial: every shape of a pasted denial, alone and re-simulated
+    GoldenCase(name: "denial-spark-implicit", args: ["explain-denial", "\(denials)/spark-implicit.json"]),
+    GoldenCase(name: "denial-spark-implicit-account", args: ["explain-denial", "\(denials)/spark-implicit.json"] + acct),
+    GoldenCase(name: "denial-decoded-account", args: ["explain-denial", "\(denials)/decoded.json"] + acct),
+    GoldenCase(name: "denial-decoded-json", args: ["explain-denial", "\(denials)/decoded.json", "--format", "json"] + acct),
+    GoldenCase(name: "denial-control-lower", args: ["explain-denial", "\(denials)/control-explicit-lower.json"]),
+    GoldenCase(name: "denial-control-disagrees", args: ["explain-denial", "\(denials)/control-explicit-lower.json"] + acct),
+    GoldenCase(name: "denial-oss-xml", args: ["explain-denial", "\(denials)/oss-explicit.xml"]),
+    GoldenCase(name: "denial-cli-output", args: ["explain-denial", "\(denials)/cli-output.txt", "--format", "json"]),
+    GoldenCase(name: "denial-adb-detail-alone", args: ["explain-denial", "Tests/Corpus/ram-examples/31-accessdenieddetail-example-adb.json"]),
+    GoldenCase(name: "denial-broken", args: ["explain-denial", "\(denials)/broken.json"]),
+    GoldenCase(name: "denial-not-a-denial", args: ["explain-denial", "\(denials)/not-denial.json"]),
+    GoldenCase(name: "denial-user-id-unknown", args: ["explain-denial", "\(denials)/cli-output.txt"] + acct),
     GoldenCase(name: "bad-eval-no-requests", args: ["eval"] + acct),
     GoldenCase(name: "bad-actions-pattern", args: ["actions", "CreateWorkspace"]),
     GoldenCase(name: "bad-unknown-operator", args: ["can", "--policy", "policies/bad/unknown-operator.json"]),

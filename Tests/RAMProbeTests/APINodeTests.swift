@@ -1,3 +1,4 @@
+import StrictJSON
 import Testing
 
 @testable import RAMProbe
@@ -36,5 +37,47 @@ struct APINodeTests {
         #expect(AccountFetcher.accountId(ofArn: "acs:ram::123:role/x") == "123")
         #expect(AccountFetcher.accountId(ofArn: "acs:oss::123:x") == nil)
         #expect(AccountFetcher.accountId(ofArn: "garbage") == nil)
+    }
+}
+
+@Suite("pasted denials, every published shape")
+struct DenialTests {
+    func read(_ text: String) throws -> Denial { try Denial.read(SourceFile(name: "body", text: text)) }
+
+    @Test("AccessDeniedDetail as a JSON string, as an object with lower-camel keys, alone, and in XML")
+    func shapes() throws {
+        let asString = try read(
+            #"{"Code":"Forbidden.RAM","AccessDeniedDetail":"{\"PolicyType\":\"SessionPolicy\",\"NoPermissionType\":\"ImplicitDeny\",\"AuthAction\":\"a:B\"}"}"#
+        )
+        #expect(asString.policyType == "SessionPolicy" && asString.explicit == false && asString.action == "a:B")
+        let lower = try read(#"{"code":"NoPermission","accessDeniedDetail":{"policyType":"ControlPolicy","noPermissionType":"ExplicitDeny"}}"#)
+        #expect(lower.code == "NoPermission" && lower.policyType == "ControlPolicy" && lower.explicit == true)
+        let alone = try read(#"{"PolicyType":"AccountLevelIdentityBasedPolicy","AuthAction":"x:Y","AuthPrincipalType":"SubUser"}"#)
+        #expect(alone.shape == "AccessDeniedDetail" && alone.action == "x:Y" && alone.isDenial)
+        let xml = try read(
+            "<?xml version='1.0'?><Error><Code>AccessDenied</Code><AccessDeniedDetail><PolicyType>ControlPolicy</PolicyType>"
+                + "<NoPermissionType>ImplicitDeny</NoPermissionType></AccessDeniedDetail></Error>")
+        #expect(xml.code == "AccessDenied" && xml.policyType == "ControlPolicy" && xml.explicit == false)
+        let decodedXML = try read(
+            "<R><DecodedDiagnosticMessage><ExplicitDeny>true</ExplicitDeny><NoPermissionPolicyType>SessionPolicy</NoPermissionPolicyType>"
+                + "<AuthConditions><AuthCondition><ConditionKey>acs:SourceIp</ConditionKey><ConditionValues><V>1.2.3.4</V></ConditionValues>"
+                + "</AuthCondition></AuthConditions></DecodedDiagnosticMessage></R>")
+        #expect(decodedXML.shape == "DecodeDiagnosticMessage" && decodedXML.explicit == true)
+        #expect(decodedXML.conditions.first?.key == "acs:SourceIp" && decodedXML.conditions.first?.values == ["1.2.3.4"])
+        let other = try read(#"{"Code":"InvalidParameter"}"#)
+        #expect(!other.isDenial)
+    }
+
+    @Test("unusable input names the line and column")
+    func unusable() {
+        #expect(throws: Diagnostic.self) { try read("") }
+        #expect(throws: Diagnostic.self) { try read("just words") }
+        #expect(throws: Diagnostic.self) { try read("[1, 2]") }
+        do {
+            _ = try read("<Error>\n  <Code>x</Cod>\n</Error>")
+            Issue.record("broken XML was read")
+        } catch {
+            #expect((error as? Diagnostic)?.range?.start.line == 2)
+        }
     }
 }
