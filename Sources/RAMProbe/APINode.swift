@@ -77,6 +77,8 @@ public indirect enum APINode: Sendable {
         }
         var stack: [Frame] = []
         var root: APINode?
+        /// Where libxml2 first reported an error (the parser's position moves on after it).
+        var errorAt: (line: Int, column: Int, code: Int)?
         /// Deeper documents are refused (a hostile body must not exhaust the stack).
         let maxDepth = 64
 
@@ -88,6 +90,10 @@ public indirect enum APINode: Sendable {
                 return
             }
             stack.append(Frame(name: name))
+        }
+
+        func parser(_ parser: XMLParser, parseErrorOccurred parseError: any Error) {
+            if errorAt == nil { errorAt = (parser.lineNumber, parser.columnNumber, (parseError as NSError).code) }
         }
 
         func parser(_ parser: XMLParser, foundCharacters string: String) {

@@ -81,9 +81,16 @@ public struct Denial: Sendable {
         let builder = APINode.Builder()
         parser.delegate = builder
         guard parser.parse(), let root = builder.root else {
-            let line = max(1, parser.lineNumber)
-            let column = max(1, parser.columnNumber)
-            let why = parser.parserError.map { ($0 as NSError).localizedDescription } ?? "not well-formed"
+            let line = max(1, builder.errorAt?.line ?? parser.lineNumber)
+            let column = max(1, builder.errorAt?.column ?? parser.columnNumber)
+            let code = builder.errorAt?.code ?? parser.parserError.map { ($0 as NSError).code } ?? 0
+            // NSXMLParserError codes (libxml2's) that pasted bodies hit.
+            let known = [
+                4: "the document is empty", 5: "the document ends early", 9: "an invalid character",
+                76: "a closing tag does not match its opening tag",
+                73: "a tag is not closed with `>`", 26: "an undeclared entity", 111: "the document is too deep",
+            ]
+            let why = known[code] ?? "not well-formed XML, libxml2 error \(code)"
             // libxml2 counts lines from 1 and columns in bytes from 1.
             var offset = 0
             var seen = 1
