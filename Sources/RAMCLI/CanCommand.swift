@@ -10,10 +10,13 @@ enum CanCommand {
     static let spec = CommandSpec(
         name: "can", summary: "May this principal call ACTION? Answers ALLOWED or DENIED, then why.",
         usage: "[ACTION] (--policy FILE... | --account SNAPSHOT --principal PRINCIPAL) [options]",
-        options: PrincipalOptions.specs + PrincipalOptions.requestSpecs + [PrincipalOptions.formatSpec], maxPositionals: 1,
+        options: PrincipalOptions.specs + PrincipalOptions.requestSpecs + [PrincipalOptions.openContextSpec, PrincipalOptions.formatSpec],
+        maxPositionals: 1,
         discussion: """
             ACTION defaults to \(defaultAction).
-            exit: 0 allowed, 1 denied, 2 unusable input or usage error
+            With --open-context, keys not given are unknown and the answer may be CONDITIONAL, with the condition
+            over them under which the call is allowed (exit 1: it is not allowed as asked).
+            exit: 0 allowed, 1 denied or conditional, 2 unusable input or usage error
             """)
 
     static func run(_ args: [String], _ output: Output) -> Int32 {
@@ -42,8 +45,15 @@ enum CanCommand {
             principal: setup.principal, action: p.positionals.first ?? defaultAction, resource: p.value("resource"), context: context,
             sessionPolicy: setup.sessionPolicy, resourceGroup: p.value("resource-group"))
         let decision: Decision
-        do {
-            decision = try setup.evaluator.evaluate(request)
+        var open: OpenDecision? = nil
+        do throws(RequestError) {
+            if p.flag("open-context") {
+                let o = try setup.evaluator.evaluateOpen(request)
+                open = o
+                decision = o.closed
+            } else {
+                decision = try setup.evaluator.evaluate(request)
+            }
         } catch {
             output.discardStdout()
             output.err("error: [\(error.code)] \(error.message)" + (error.help.map { "\n  help: \($0)" } ?? ""))
@@ -52,12 +62,13 @@ enum CanCommand {
         switch format {
         case .json:
             var w = JSONWriter()
-            DecisionJSON.write(decision, request: request, id: nil, into: &w)
+            DecisionJSON.write(decision, request: request, id: nil, open: open, into: &w)
             output.outBytes(w.bytes)
             output.out("")
         case .text:
-            output.out(DecisionText.render(decision, request: request, catalog: Catalog.shared))
+            output.out(DecisionText.render(decision, request: request, catalog: Catalog.shared, open: open))
         }
+        if let open { return open.kind == .allow ? RAMCLI.Exit.success : RAMCLI.Exit.denied }
         return decision.kind.isAllowed ? RAMCLI.Exit.success : RAMCLI.Exit.denied
     }
 }

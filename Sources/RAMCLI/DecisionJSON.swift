@@ -4,7 +4,11 @@ import StrictJSON
 /// The decision object of INTERFACE.md ("Decision"), written without Foundation.
 enum DecisionJSON {
     /// - Parameter id: the request's `id`, already serialized (echoed as given).
-    static func write(_ d: Decision, request: Request, id: ArraySlice<UInt8>?, heads: StatementHeads? = nil, into w: inout JSONWriter) {
+    /// - Parameter open: the open-context answer (`--open-context`): a `conditional` one is
+    ///   written as `"decision": "conditional"` with its `residual`.
+    static func write(
+        _ d: Decision, request: Request, id: ArraySlice<UInt8>?, heads: StatementHeads? = nil, open: OpenDecision? = nil, into w: inout JSONWriter
+    ) {
         w.raw("{")
         if let id {
             w.key("id")
@@ -21,7 +25,7 @@ enum DecisionJSON {
         w.raw(",\"resource\":")
         w.string(d.resource)
         w.raw(",\"decision\":")
-        w.string(d.kind.rawValue)
+        w.string(open?.kind.rawValue ?? d.kind.rawValue)
         w.raw(",\"policyType\":")
         if let t = d.policyType { w.string(t.rawValue) } else { w.null() }
         if let a = d.deniedAction {
@@ -39,12 +43,39 @@ enum DecisionJSON {
         w.stringArray(d.missingContextKeys)
         w.raw(",\"assumptions\":")
         w.stringArray(d.assumptions.map(\.rawValue))
-        if d.inconclusive { w.raw(",\"inconclusive\":true") }
+        if let r = open?.residual {
+            w.raw(",\"residual\":")
+            residual(r, into: &w)
+        }
+        if d.inconclusive || open?.residualTooLarge == true { w.raw(",\"inconclusive\":true") }
         if !d.notes.isEmpty {
             w.raw(",\"notes\":")
             w.stringArray(d.notes)
         }
         w.raw("}")
+    }
+
+    /// `{"anyOf": [{"allOf": [{"key", "operator", "values", "negated"}]}]}` (INTERFACE.md).
+    static func residual(_ r: Residual, into w: inout JSONWriter) {
+        w.raw("{\"anyOf\":[")
+        for (n, alt) in r.anyOf.enumerated() {
+            if n > 0 { w.comma() }
+            w.raw("{\"allOf\":[")
+            for (k, t) in alt.enumerated() {
+                if k > 0 { w.comma() }
+                w.raw("{\"key\":")
+                w.string(t.key)
+                w.raw(",\"operator\":")
+                w.string(t.op.rawValue)
+                w.raw(",\"values\":")
+                w.stringArray(t.values)
+                w.raw(",\"negated\":")
+                w.bool(t.negated)
+                w.raw("}")
+            }
+            w.raw("]}")
+        }
+        w.raw("]}")
     }
 
     static func statement(_ s: StatementResult, request: Request, heads: StatementHeads?, into w: inout JSONWriter) {

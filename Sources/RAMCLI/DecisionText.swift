@@ -4,11 +4,15 @@ import StrictJSON
 
 /// `can`'s text answer: the verdict first, then why, then what would change it.
 enum DecisionText {
-    static func render(_ d: Decision, request: Request, catalog: Catalog) -> String {
+    static func render(_ d: Decision, request: Request, catalog: Catalog, open: OpenDecision? = nil) -> String {
         var lines: [String] = []
         let who = request.principal == .adHoc ? "the principal" : "`\(request.principal)`"
         let verdict: String
         switch d.kind {
+        case _ where open?.kind == .conditional:
+            let condition = open?.residual?.description ?? ""
+            verdict =
+                "CONDITIONAL: \(who) may call `\(request.action)` on `\(d.resource)` \(condition.hasPrefix("unless ") ? "" : "only if ")\(condition)"
         case .allow:
             verdict = "ALLOWED: \(who) may call `\(request.action)` on `\(d.resource)`"
         case .explicitDeny, .implicitDeny:
@@ -21,6 +25,21 @@ enum DecisionText {
             lines.append("  the denied action is the dependent action `\(denied)`")
         }
         for n in d.notes { lines.append("  note: \(n)") }
+        if let open {
+            switch open.kind {
+            case .conditional:
+                let keys = open.residual?.keys.map { "`\($0)`" }.joined(separator: ", ") ?? ""
+                lines.append("  the answer depends on \(keys), which the request does not give (--open-context)")
+                let how = d.kind == .explicitDeny ? "explicit deny" : "implicit deny"
+                lines.append(
+                    "  without those keys: \(d.kind == .allow ? "allowed" : "\(how) by \(d.policyType?.rawValue ?? "?")") — the explanation below")
+            case .allow, .explicitDeny, .implicitDeny:
+                lines.append("  no value of a key the request does not give can change this answer (--open-context)")
+            }
+            if open.residualTooLarge {
+                lines.append("  INCONCLUSIVE: the residual condition has too many alternatives to write; the answer is the closed one")
+            }
+        }
 
         let deciding = d.statements.filter { $0.role != .ineffective }
         let ineffective = d.statements.filter { $0.role == .ineffective }

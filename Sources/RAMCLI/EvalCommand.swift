@@ -15,6 +15,7 @@ enum EvalCommand {
             OptionSpec("max-line-length", value: "BYTES", help: "longest request line accepted (default 1048576)"),
             OptionSpec("jobs", value: "N", help: "threads to evaluate with (default: one per core); output order is input order"),
             OptionSpec("no-fast-path", help: "parse every line with the general parser (same output, slower; for checking)"),
+            PrincipalOptions.openContextSpec,
         ] + PrincipalOptions.specs + [PrincipalOptions.formatSpec],
         maxPositionals: 0,
         discussion: """
@@ -69,7 +70,7 @@ enum EvalCommand {
         let now = setup.defaultContext ? PrincipalOptions.now() : nil
         let runner = LineRunner(
             setup: setup, fileName: fileName, now: now, maxLine: maxLine, fastPath: !p.flag("no-fast-path"),
-            heads: StatementHeads(setup.policies))
+            heads: StatementHeads(setup.policies), openContext: p.flag("open-context"))
         // The request lines (blank lines skipped), then windows of chunks evaluated on
         // `jobs` threads; each chunk writes its own buffer and the buffers are written
         // in input order, so the output is the same for any number of jobs.
@@ -168,6 +169,7 @@ struct LineRunner: Sendable {
     let maxLine: Int
     let fastPath: Bool
     let heads: StatementHeads
+    let openContext: Bool
 
     static let keys: Set<String> = ["id", "principal", "action", "resource", "context", "sessionPolicy", "resourceGroup"]
 
@@ -183,8 +185,8 @@ struct LineRunner: Sendable {
                 guard let fast = FastRequestLine.scan(b, start, end), let request = makeRequest(fast, b) else { return nil }
                 let id = fast.id.map { bytes[$0] }
                 do throws(RequestError) {
-                    let decision = try setup.evaluator.evaluate(request)
-                    DecisionJSON.write(decision, request: request, id: id, heads: heads, into: &w)
+                    let (decision, open) = try decide(request)
+                    DecisionJSON.write(decision, request: request, id: id, heads: heads, open: open, into: &w)
                     return true
                 } catch {
                     DecisionJSON.error(id: id, code: error.code, message: error.message, into: &w)
@@ -194,6 +196,13 @@ struct LineRunner: Sendable {
             if let done { return done }
         }
         return run(Array(bytes[start..<end]), line: lineNo, into: &w)
+    }
+
+    /// The decision, and with `--open-context` the open answer (whose `closed` it is).
+    func decide(_ request: Request) throws(RequestError) -> (Decision, OpenDecision?) {
+        guard openContext else { return (try setup.evaluator.evaluate(request), nil) }
+        let open = try setup.evaluator.evaluateOpen(request)
+        return (open.closed, open)
     }
 
     /// The request a fast-path line describes, or nil where the general path must
@@ -246,12 +255,13 @@ struct LineRunner: Sendable {
             }
             let request = try makeRequest(obj, src)
             let decision: Decision
+            let open: OpenDecision?
             do {
-                decision = try setup.evaluator.evaluate(request)
+                (decision, open) = try decide(request)
             } catch {
                 throw LineError(code: error.code, message: error.message)
             }
-            DecisionJSON.write(decision, request: request, id: id, heads: heads, into: &w)
+            DecisionJSON.write(decision, request: request, id: id, heads: heads, open: open, into: &w)
             return true
         } catch {
             DecisionJSON.error(id: id, code: error.code, message: error.message, into: &w)

@@ -25,6 +25,9 @@ enum PrincipalOptions {
         OptionSpec("resource-group", value: "ID", help: "the resource group the resource belongs to"),
     ]
 
+    static let openContextSpec = OptionSpec(
+        "open-context", help: "keys not given are unknown: answer allow, a denial, or `conditional` with the residual condition over them")
+
     static let formatSpec = OptionSpec("format", value: "text|json", help: "output format (default text)")
 
     enum Format: String { case text, json }

@@ -188,7 +188,7 @@ extension Evaluator {
         for k in s.conditions.indices {
             let e = s.conditions[k]
             var entryFlags = AssumptionSet()
-            let f = evalEntry(e, rq.context, &entryFlags)
+            let f = Self.evalEntry(e, rq.context, &entryFlags)
             if let f {
                 if conditionFailure == nil {
                     conditionFailure = f
@@ -221,7 +221,7 @@ extension Evaluator {
     // MARK: - One condition key
 
     /// Nil when the key holds, else why it does not.
-    func evalEntry(_ e: ConditionEntry, _ ctx: RequestContext, _ flags: inout AssumptionSet) -> ConditionFailure? {
+    static func evalEntry(_ e: ConditionEntry, _ ctx: RequestContext, _ flags: inout AssumptionSet) -> ConditionFailure? {
         guard let entry = ctx.lookup(e.keyLower), !entry.values.isEmpty else {
             if e.op.isNegated {
                 flags.insert(.missingKeyNegatedHolds)
@@ -250,7 +250,7 @@ extension Evaluator {
 
     /// Whether one request value matches any listed value under the positive form of
     /// the operator; nil when the request value is not of the operator's type.
-    func matches(_ v: String, _ e: ConditionEntry) -> Bool? {
+    static func matches(_ v: String, _ e: ConditionEntry) -> Bool? {
         let cmp = e.op.comparison
         switch e.values {
         case .strings(let list):

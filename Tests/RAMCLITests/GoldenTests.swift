@@ -93,6 +93,23 @@ let goldenCases: [GoldenCase] = [
     GoldenCase(name: "bad-extra-argument", args: ["can", "a:B", "c:D", "--policy", "policies/grant-create-workspace.json"]),
     GoldenCase(name: "bad-command", args: ["cna"]),
     GoldenCase(name: "fetch-no-out", args: ["fetch", "--all"]),
+    // --open-context: residual conditions over the keys not given
+    GoldenCase(
+        name: "open-context-text", args: ["can", "--policy", "Tests/Golden/inputs/open-context.json", "--open-context", "--no-default-context"]),
+    GoldenCase(
+        name: "open-context-json",
+        args: [
+            "can", "--policy", "Tests/Golden/inputs/open-context.json", "--open-context", "--context", "acs:CurrentTime=2026-12-04T00:00:00Z",
+            "--format", "json",
+        ]),
+    GoldenCase(name: "open-context-account", args: ["can"] + acct + ["--principal", "user/alice", "--open-context"]),
+    GoldenCase(
+        name: "open-context-eval",
+        args: [
+            "eval", "--policy", "Tests/Golden/inputs/open-context.json", "--requests", "Tests/Golden/inputs/open-requests.jsonl", "--open-context",
+            "--no-default-context",
+        ]),
+    GoldenCase(name: "open-context-fixed", args: ["can"] + acct + ["--principal", "user/dave", "--open-context"]),
     // explain-denial: every shape of a pasted denial, alone and re-simulated
     GoldenCase(name: "denial-spark-implicit", args: ["explain-denial", "\(denials)/spark-implicit.json"]),
     GoldenCase(name: "denial-spark-implicit-account", args: ["explain-denial", "\(denials)/spark-implicit.json"] + acct),

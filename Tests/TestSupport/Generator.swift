@@ -33,7 +33,7 @@ public struct WorldGenerator {
         "*", "acs:ecs:*:*:instance/*", "acs:ecs:cn-hangzhou:*:*", "acs:oss:*:*:bucket/*", "acs:ram::111:role/*", "acs:ram:*:*:role/r1",
         "acs:emr-serverless-spark:*:*:*", "acs:ECS:*:*:*", "?", "acs:*",
     ]
-    static let conditions: [(ops: [String], key: String, values: [String], given: [String])] = [
+    public static let conditions: [(ops: [String], key: String, values: [String], given: [String])] = [
         (
             ["StringEquals", "StringNotEquals", "StringEqualsIgnoreCase", "StringNotEqualsIgnoreCase", "StringLike", "StringNotLike"],
             "acs:SourceVpc", ["vpc-1", "VPC-1", "vpc-*", "v?c-2"], ["vpc-1", "VPC-1", "vpc-2", "vpc-12", ""]
@@ -54,8 +54,8 @@ public struct WorldGenerator {
         ),
     ]
 
-    mutating func pick<T>(_ xs: [T]) -> T { xs[Int(rng.next() % UInt64(xs.count))] }
-    mutating func chance(_ percent: UInt64) -> Bool { rng.next() % 100 < percent }
+    public mutating func pick<T>(_ xs: [T]) -> T { xs[Int(rng.next() % UInt64(xs.count))] }
+    public mutating func chance(_ percent: UInt64) -> Bool { rng.next() % 100 < percent }
     mutating func count(_ max: Int) -> Int { Int(rng.next() % UInt64(max + 1)) }
 
     mutating func statement(trust: Bool) -> Reference.Statement {
