@@ -10,9 +10,7 @@ enum DecisionText {
         let verdict: String
         switch d.kind {
         case _ where open?.kind == .conditional:
-            let condition = open?.residual?.description ?? ""
-            verdict =
-                "CONDITIONAL: \(who) may call `\(request.action)` on `\(d.resource)` \(condition.hasPrefix("unless ") ? "" : "only if ")\(condition)"
+            verdict = "CONDITIONAL: \(who) may call `\(request.action)` on `\(d.resource)` \(open?.residual?.onlyIf ?? "")"
         case .allow:
             verdict = "ALLOWED: \(who) may call `\(request.action)` on `\(d.resource)`"
         case .explicitDeny, .implicitDeny:

@@ -51,7 +51,8 @@ public enum RAMCLI {
         case "probe": return ProbeCommand.run(rest, output)
         case "fetch": return FetchCommand.run(rest, output)
         case "explain-denial": return ExplainDenialCommand.run(rest, output)
-        case "diff", "audit":
+        case "audit": return AuditCommand.run(rest, output)
+        case "diff":
             output.err(
                 "error: `ramcheck \(command)` is not available in this version (\(version))\n  help: see the README's roadmap; available commands: can, eval, actions, lint, gate, probe"
             )
@@ -68,6 +69,7 @@ public enum RAMCLI {
     static let specs: [String: CommandSpec] = [
         "can": CanCommand.spec, "eval": EvalCommand.spec, "actions": ActionsCommand.spec, "lint": LintCommand.spec,
         "gate": GateCommand.spec, "probe": ProbeCommand.spec, "fetch": FetchCommand.spec, "explain-denial": ExplainDenialCommand.spec,
+        "audit": AuditCommand.spec,
     ]
 
     static let topHelp = """
@@ -84,6 +86,7 @@ public enum RAMCLI {
           probe [ACTION]         a signed dry request to the live API, classified (never creates anything)
           fetch --all --out F    read a RAM account through the RAM API into a snapshot file
           explain-denial FILE    explain a real access-denied body: the layer, the statement, the fix
+          audit --account F      who can do what: principals × actions by access level (text, json, csv, html)
 
         global:
           --format text|json     output format

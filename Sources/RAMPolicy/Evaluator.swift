@@ -135,7 +135,7 @@ public final class Evaluator: Sendable {
         return first ?? Outcome(kind: .allow, policyType: nil, deniedAction: nil, resource: "*")
     }
 
-    static func validateAction(_ a: String) throws(RequestError) {
+    public static func validateAction(_ a: String) throws(RequestError) {
         var colons = 0
         var colonAt = -1
         var wildcard = false

@@ -101,6 +101,12 @@ public struct Residual: Sendable, CustomStringConvertible {
         return out
     }
 
+    /// "only if …", or "unless …" when every condition is a negated one.
+    public var onlyIf: String {
+        let d = description
+        return d.hasPrefix("unless ") ? d : "only if " + d
+    }
+
     /// "`acs:SourceIp` in `10.0.0.0/8` and `acs:MFAPresent` is `true`, or …, unless …": terms
     /// negated in every alternative are said once, after `unless`.
     public var description: String {

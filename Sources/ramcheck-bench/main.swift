@@ -202,6 +202,22 @@ if wanted("gate") {
     say("gate, 1,000 policies linted + 100 expectations, start to exit: median \(String(format: "%.0f", times[2] * 1000)) ms (5 runs)")
 }
 
+// An audit: 1,000 principals × 100 actions (open context), the real binary, start to exit.
+if wanted("audit") {
+    let acct = tmp.appendingPathComponent("audit-account.json")
+    try snapshotText(users: 1000, policies: 200, perUser: 5, seed: 21).write(to: acct, atomically: true, encoding: .utf8)
+    let names = Catalog.shared.matching("emr-serverless-spark:*").prefix(100).map(\.action)
+    let args = ["audit", "--account", acct.path] + names.flatMap { ["--actions", $0] }
+    for format in ["json", "html", "text"] {
+        var times: [Double] = []
+        for _ in 0..<5 { times.append(try runBinary(args + ["--format", format])) }
+        times.sort()
+        say(
+            "audit, 1,000 principals × \(names.count) actions, open context, --format \(format), start to exit: median \(String(format: "%.0f", times[2] * 1000)) ms (5 runs, both cores)"
+        )
+    }
+}
+
 // Memory: 10,000 policies loaded.
 if wanted("memory") {
     let text = snapshotText(users: 1000, policies: 10_000, perUser: 10, seed: 3)

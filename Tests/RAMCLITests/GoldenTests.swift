@@ -110,6 +110,25 @@ let goldenCases: [GoldenCase] = [
             "--no-default-context",
         ]),
     GoldenCase(name: "open-context-fixed", args: ["can"] + acct + ["--principal", "user/dave", "--open-context"]),
+    // audit
+    GoldenCase(name: "audit-create", args: ["audit"] + acct + ["--access-level", "create", "--no-default-context"]),
+    GoldenCase(
+        name: "audit-json",
+        args: ["audit"] + acct + [
+            "--actions", "emr-serverless-spark:CreateWorkspace", "--actions", "emr-serverless-spark:List*", "--format", "json",
+            "--no-default-context",
+        ]),
+    GoldenCase(
+        name: "audit-csv",
+        args: ["audit"] + acct + [
+            "--actions", "emr-serverless-spark:CreateWorkspace", "--actions", "ecs:StartInstance", "--format", "csv", "--no-default-context",
+        ]),
+    GoldenCase(
+        name: "audit-closed",
+        args: ["audit"] + acct + ["--actions", "emr-serverless-spark:CreateWorkspace", "--closed-context", "--no-default-context"]),
+    GoldenCase(name: "audit-bad-level", args: ["audit"] + acct + ["--access-level", "write"]),
+    GoldenCase(name: "audit-no-account", args: ["audit"]),
+    GoldenCase(name: "audit-nothing", args: ["audit"] + acct + ["--actions", "nosuch:Thing*"]),
     // explain-denial: every shape of a pasted denial, alone and re-simulated
     GoldenCase(name: "denial-spark-implicit", args: ["explain-denial", "\(denials)/spark-implicit.json"]),
     GoldenCase(name: "denial-spark-implicit-account", args: ["explain-denial", "\(denials)/spark-implicit.json"] + acct),
