@@ -33,9 +33,16 @@ public protocol HTTPTransport: Sendable {
     func send(_ request: HTTPRequest, timeout: Double) throws(TransportError) -> HTTPResponse
 }
 
-/// URLSession (FoundationNetworking on Linux), used synchronously.
+/// URLSession (FoundationNetworking on Linux), used synchronously. One session for all
+/// requests, so that connections are kept alive between calls (fetch makes hundreds).
 public struct URLSessionTransport: HTTPTransport {
-    public init() {}
+    let session: URLSession
+
+    public init() {
+        let config = URLSessionConfiguration.ephemeral
+        config.httpMaximumConnectionsPerHost = 32
+        session = URLSession(configuration: config)
+    }
 
     public func send(_ request: HTTPRequest, timeout: Double) throws(TransportError) -> HTTPResponse {
         var r = URLRequest(url: request.url, timeoutInterval: timeout)
@@ -48,9 +55,6 @@ public struct URLSessionTransport: HTTPTransport {
         }
         let box = Box()
         let done = DispatchSemaphore(value: 0)
-        let config = URLSessionConfiguration.ephemeral
-        config.timeoutIntervalForRequest = timeout
-        let session = URLSession(configuration: config)
         let task = session.dataTask(with: r) { data, response, error in
             if let error {
                 box.error = error.localizedDescription
@@ -65,7 +69,6 @@ public struct URLSessionTransport: HTTPTransport {
         }
         task.resume()
         done.wait()
-        session.finishTasksAndInvalidate()
         if let response = box.response { return response }
         throw TransportError(message: box.error ?? "the request failed")
     }

@@ -218,6 +218,34 @@ if wanted("audit") {
     }
 }
 
+// fetch: 300 users against the loopback stand-in RAM API (Tests/StandIn/ram_standin.py)
+// answering each call after 20 ms, at several concurrency limits: the time is the API's.
+if wanted("fetch") {
+    let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("Tests/StandIn/ram_standin.py").path
+    let server = Process()
+    server.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    server.arguments = ["python3", script, "--users", "300", "--latency", "0.02", "--page", "100", "--idle", "120"]
+    let pipe = Pipe()
+    server.standardOutput = pipe
+    try server.run()
+    var line = Data()
+    while let b = try pipe.fileHandleForReading.read(upToCount: 1), !b.isEmpty, b != Data([0x0A]) { line += b }
+    let port = String(decoding: line, as: UTF8.self)
+    setenv("ALIBABA_CLOUD_ACCESS_KEY_ID", "AKRAM", 1)
+    setenv("ALIBABA_CLOUD_ACCESS_KEY_SECRET", "secret-AKRAM", 1)
+    let out = tmp.appendingPathComponent("fetched.json").path
+    for c in [1, 4, 8, 16] {
+        let t = try runBinary([
+            "fetch", "--all", "--out", out, "--endpoint", "http://127.0.0.1:\(port)", "--sts-endpoint", "http://127.0.0.1:\(port)",
+            "--concurrency", "\(c)",
+        ])
+        // 304 users × 2 calls, 2 groups, the role × 2, 6 list pages, 4 policies and a throttled retry: ≈620 calls.
+        say("fetch --all, 304 users (≈620 calls, 20 ms each at the stand-in), --concurrency \(c): \(String(format: "%.2f", t)) s")
+    }
+    server.terminate()
+}
+
 // Memory: 10,000 policies loaded.
 if wanted("memory") {
     let text = snapshotText(users: 1000, policies: 10_000, perUser: 10, seed: 3)

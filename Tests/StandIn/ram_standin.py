@@ -33,6 +33,14 @@ GROUPS = {"data-eng": [("SparkCreate", "Custom")], "analysts": [("AliyunEmrServe
 ROLES = {"spark-runner": {"policies": [("SparkCreate", "Custom")],
                           "trust": '{"Statement":[{"Action":"sts:AssumeRole","Effect":"Allow","Principal":{"RAM":["acs:ram::%s:root"]}}],"Version":"1"}' % ACCOUNT}}
 
+# --users N adds N synthetic users (bench-N), each with one custom policy and one group;
+# --latency S is how long each answer takes (the benchmark's stand-in for the real API).
+if "--users" in sys.argv:
+    for i in range(int(sys.argv[sys.argv.index("--users") + 1])):
+        USERS[f"bench-{i}"] = {"policies": [("SparkCreate", "Custom")], "groups": ["data-eng"]}
+PAGE = min(100, int(sys.argv[sys.argv.index("--page") + 1])) if "--page" in sys.argv else 2
+LATENCY = float(sys.argv[sys.argv.index("--latency") + 1]) if "--latency" in sys.argv else 0.01
+
 state = {"last": time.time(), "inflight": 0, "max_inflight": 0, "calls": 0, "throttled": False, "lock": threading.Lock()}
 
 def policies(refs):
@@ -40,10 +48,11 @@ def policies(refs):
 
 def page(items, params, key, item):
     start = int(params.get("Marker", "0") or "0")
-    chunk = items[start:start + 2]
-    body = {key: {item: chunk}, "IsTruncated": start + 2 < len(items), "RequestId": "req"}
-    if start + 2 < len(items):
-        body["Marker"] = str(start + 2)
+    size = PAGE
+    chunk = items[start:start + size]
+    body = {key: {item: chunk}, "IsTruncated": start + size < len(items), "RequestId": "req"}
+    if start + size < len(items):
+        body["Marker"] = str(start + size)
     return body
 
 def not_exist(kind, name):
@@ -147,7 +156,7 @@ class Handler(BaseHTTPRequestHandler):
             if headers.get("x-acs-version") != want:
                 return self.reply(400, {"Code": "InvalidVersion", "Message": headers.get("x-acs-version", "")})
             params = dict(urllib.parse.parse_qsl(parsed.query, keep_blank_values=True))
-            time.sleep(0.01)  # so that concurrent requests overlap
+            time.sleep(LATENCY)  # so that concurrent requests overlap
             status, out = answer(key, action, params)
             self.reply(status, out)
         finally:
