@@ -52,13 +52,9 @@ public enum RAMCLI {
         case "fetch": return FetchCommand.run(rest, output)
         case "explain-denial": return ExplainDenialCommand.run(rest, output)
         case "audit": return AuditCommand.run(rest, output)
-        case "diff":
-            output.err(
-                "error: `ramcheck \(command)` is not available in this version (\(version))\n  help: see the README's roadmap; available commands: can, eval, actions, lint, gate, probe"
-            )
-            return Exit.usage
+        case "diff": return DiffCommand.run(rest, output)
         default:
-            let known = ["can", "eval", "actions", "lint", "gate", "probe"]
+            let known = ["can", "eval", "actions", "lint", "gate", "probe", "fetch", "explain-denial", "audit", "diff"]
             let near = known.first { $0.hasPrefix(command.prefix(2)) }
             output.err("error: unknown command `\(command)`" + (near.map { "\n  help: did you mean `\($0)`?" } ?? "\n  help: run `ramcheck --help`"))
             return Exit.usage
@@ -69,7 +65,7 @@ public enum RAMCLI {
     static let specs: [String: CommandSpec] = [
         "can": CanCommand.spec, "eval": EvalCommand.spec, "actions": ActionsCommand.spec, "lint": LintCommand.spec,
         "gate": GateCommand.spec, "probe": ProbeCommand.spec, "fetch": FetchCommand.spec, "explain-denial": ExplainDenialCommand.spec,
-        "audit": AuditCommand.spec,
+        "audit": AuditCommand.spec, "diff": DiffCommand.spec,
     ]
 
     static let topHelp = """
@@ -87,6 +83,7 @@ public enum RAMCLI {
           fetch --all --out F    read a RAM account through the RAM API into a snapshot file
           explain-denial FILE    explain a real access-denied body: the layer, the statement, the fix
           audit --account F      who can do what: principals × actions by access level (text, json, csv, html)
+          diff OLD NEW           access NEW grants that OLD does not, exactly, each with an example request
 
         global:
           --format text|json     output format

@@ -75,7 +75,7 @@ public struct Catalog: ActionFacts {
     private let allResourcesByIndex: [Bool]
     private let dependentsByIndex: [[String]]
     /// `<code>:` of each operation-level service.
-    private let operationLevelPrefixes: [String]
+    public let operationLevelPrefixes: [String]
     private let operationLevelPrefixBytes: [[UInt8]]
 
     public init() {
