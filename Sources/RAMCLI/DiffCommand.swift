@@ -117,8 +117,15 @@ enum DiffCommand {
             let r = AccessDiff.compare(old: oldEval, new: newEval, principals: principals, vocabulary: vocabulary, facts: Catalog.shared)
             incomplete += r.incomplete
             unconfirmed += r.unconfirmed
-            added += r.added.map { Entry(change: $0, file: label, grant: grant($0, newEval)) }
-            removed += r.removed.map { Entry(change: $0, file: label, grant: grant($0, oldEval)) }
+            // CreateWorkspace first in every list (it is the action this tool is asked about most).
+            func ordered(_ c: AccessChange) -> AccessChange {
+                var c = c
+                let first = c.actions.filter { $0.lowercased() == CanCommand.defaultAction.lowercased() }
+                c.actions = first + c.actions.filter { $0.lowercased() != CanCommand.defaultAction.lowercased() }
+                return c
+            }
+            added += r.added.map(ordered).map { Entry(change: $0, file: label, grant: grant($0, newEval)) }
+            removed += r.removed.map(ordered).map { Entry(change: $0, file: label, grant: grant($0, oldEval)) }
         }
         // --allow: split changes whose actions are accepted.
         var accepted: [Entry] = []
@@ -197,10 +204,11 @@ enum DiffCommand {
         } catch {
             throw DiffSource.Failure(diagnostics: [error])
         }
-        func fail(_ message: String, _ v: JSONValue) -> DiffSource.Failure {
+        func fail(_ message: String, _ v: JSONValue) -> DiffSource.Failure { fail(message, at: v.span) }
+        func fail(_ message: String, at span: Span) -> DiffSource.Failure {
             DiffSource.Failure(diagnostics: [
                 Diagnostic(
-                    .error, code: "diff-allow", message, at: SourceRange(file: src, span: v.span),
+                    .error, code: "diff-allow", message, at: SourceRange(file: src, span: span),
                     help: "write {\"allow\": [{\"action\": \"emr-serverless-spark:Get*\", \"principal\": \"user/*\", \"reason\": \"…\"}]}")
             ])
         }
@@ -211,7 +219,7 @@ enum DiffCommand {
         for item in list {
             guard let io = item.objectValue else { throw fail("an accepted grant must be an object, not \(item.typeDescription)", item) }
             for m in io.members where !["principal", "action", "resource", "reason"].contains(m.key) {
-                throw fail("unknown key `\(m.key)` in an accepted grant", m.value)
+                throw fail("unknown key `\(m.key)` in an accepted grant", at: m.keySpan)
             }
             for m in io.members where m.value.stringValue == nil {
                 throw fail("`\(m.key)` must be a string, not \(m.value.typeDescription)", m.value)
@@ -271,7 +279,9 @@ enum DiffCommand {
         func section(_ title: String, _ list: [Entry], grantWord: String) {
             lines.append("\(title) (\(list.count) class\(list.count == 1 ? "" : "es")):")
             for e in list {
-                lines.append("  \(who(e)): \(e.change.actions.map { "`\($0)`" }.joined(separator: ", ")) \(e.change.description)")
+                let shown = e.change.actions.prefix(8).map { "`\($0)`" }.joined(separator: ", ")
+                let more = e.change.actions.count > 8 ? " and \(e.change.actions.count - 8) more (`--format json` lists them)" : ""
+                lines.append("  \(who(e)): \(shown)\(more) \(e.change.description)")
                 lines.append("    example: \(exampleText(e.change))")
                 if let g = e.grant { lines.append("    \(grantWord) by: \(g.location): statement \(g.statement) of `\(g.policy)`") }
                 if let why = e.acceptedBecause { lines.append("    accepted: \(why)") }

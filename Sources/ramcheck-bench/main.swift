@@ -26,22 +26,25 @@ let services = ["ecs", "oss", "rds", "vpc", "slb", "kms", "log", "cms", "emr-ser
 let verbs = ["Describe", "List", "Get", "Create", "Delete", "Update", "Start", "Stop"]
 let nouns = ["Instance", "Bucket", "Workspace", "Disk", "Vpc", "Key", "Alarm", "JobRun"]
 
-/// A policy of 3–6 statements over the vocabulary, some with conditions.
-func policyText(_ r: inout Rng) -> String {
-    var stmts: [String] = []
-    for _ in 0..<(3 + r.int(4)) {
-        let svc = services[r.int(services.count)]
-        let act: String
-        switch r.int(4) {
-        case 0: act = "\(svc):*"
-        case 1: act = "\(svc):\(verbs[r.int(verbs.count)])*"
-        default: act = "\(svc):\(verbs[r.int(verbs.count)])\(nouns[r.int(nouns.count)])"
-        }
-        let res = r.int(3) == 0 ? "acs:\(svc):*:*:\(nouns[r.int(nouns.count)].lowercased())/*" : "*"
-        var s = "{\"Effect\": \"\(r.int(6) == 0 ? "Deny" : "Allow")\", \"Action\": [\"\(act)\"], \"Resource\": \"\(res)\""
-        if r.int(3) == 0 { s += ", \"Condition\": {\"IpAddress\": {\"acs:SourceIp\": [\"10.0.0.0/8\", \"192.168.0.0/16\"]}}" }
-        stmts.append(s + "}")
+/// One statement over the vocabulary, a third of them with a condition.
+func statementText(_ r: inout Rng) -> String {
+    let svc = services[r.int(services.count)]
+    let act: String
+    switch r.int(4) {
+    case 0: act = "\(svc):*"
+    case 1: act = "\(svc):\(verbs[r.int(verbs.count)])*"
+    default: act = "\(svc):\(verbs[r.int(verbs.count)])\(nouns[r.int(nouns.count)])"
     }
+    let res = r.int(3) == 0 ? "acs:\(svc):*:*:\(nouns[r.int(nouns.count)].lowercased())/*" : "*"
+    var s = "{\"Effect\": \"\(r.int(6) == 0 ? "Deny" : "Allow")\", \"Action\": [\"\(act)\"], \"Resource\": \"\(res)\""
+    if r.int(3) == 0 { s += ", \"Condition\": {\"IpAddress\": {\"acs:SourceIp\": [\"10.0.0.0/8\", \"192.168.0.0/16\"]}}" }
+    return s + "}"
+}
+
+/// A policy of `count` statements (default 3–6).
+func policyText(_ r: inout Rng, count: Int? = nil) -> String {
+    var stmts: [String] = []
+    for _ in 0..<(count ?? (3 + r.int(4))) { stmts.append(statementText(&r)) }
     return "{\"Version\": \"1\", \"Statement\": [" + stmts.joined(separator: ", ") + "]}"
 }
 
@@ -49,10 +52,18 @@ func requestAction(_ r: inout Rng) -> String {
     "\(services[r.int(services.count)]):\(verbs[r.int(verbs.count)])\(nouns[r.int(nouns.count)])"
 }
 
-func snapshotText(users: Int, policies: Int, perUser: Int, seed: UInt64) -> String {
+/// `rewritten`: these policies get another document (the rest of the account is the same).
+func snapshotText(users: Int, policies: Int, perUser: Int, seed: UInt64, rewritten: Set<Int> = []) -> String {
     var r = Rng(s: seed)
     var ps: [String] = []
-    for n in 0..<policies { ps.append("\"P\(n)\": {\"type\": \"Custom\", \"document\": \(policyText(&r))}") }
+    for n in 0..<policies {
+        var doc = policyText(&r)
+        if rewritten.contains(n) {
+            var other = Rng(s: seed &+ 1000 &+ UInt64(n))
+            doc = policyText(&other)
+        }
+        ps.append("\"P\(n)\": {\"type\": \"Custom\", \"document\": \(doc)}")
+    }
     var us: [String] = []
     for u in 0..<users {
         var names = Set<Int>()
@@ -244,6 +255,54 @@ if wanted("fetch") {
         say("fetch --all, 304 users (≈620 calls, 20 ms each at the stand-in), --concurrency \(c): \(String(format: "%.2f", t)) s")
     }
     server.terminate()
+}
+
+// diff: two 20-statement documents, and two 1,000-policy snapshots that differ in 20 policies.
+if wanted("diff") {
+    var r = Rng(s: 31)
+    let a = tmp.appendingPathComponent("diff-a.json")
+    let b = tmp.appendingPathComponent("diff-b.json")
+    try policyText(&r, count: 20).write(to: a, atomically: true, encoding: .utf8)
+    try policyText(&r, count: 20).write(to: b, atomically: true, encoding: .utf8)
+    var times: [Double] = []
+    for _ in 0..<9 { times.append(try runBinary(["diff", a.path, b.path, "--format", "json"])) }
+    times.sort()
+    let oldDoc = try PolicyParser.parse(SourceLoader.read(a.path), name: "a", kind: .identity)
+    let newDoc = try PolicyParser.parse(SourceLoader.read(b.path), name: "b", kind: .identity)
+    let vocab = DiffVocabulary(knownActions: Catalog.shared.actions.map(\.action), operationLevelPrefixes: Catalog.shared.operationLevelPrefixes)
+    var result: AccessDiff.Result? = nil
+    var runs: [Double] = []
+    for _ in 0..<9 {
+        runs.append(
+            seconds {
+                result = AccessDiff.compare(
+                    old: Evaluator(policies: [oldDoc], facts: Catalog.shared), new: Evaluator(policies: [newDoc], facts: Catalog.shared),
+                    principals: [.adHoc], vocabulary: vocab, facts: Catalog.shared)
+            })
+    }
+    runs.sort()
+    let inProcess = runs[4]
+    say(
+        "diff, two unrelated 20-statement documents: median \(String(format: "%.1f", inProcess * 1000)) ms in process (9 runs; \(result?.requests ?? 0) requests tried, \(result?.added.count ?? 0) new / \(result?.removed.count ?? 0) removed classes); start to exit median \(String(format: "%.0f", times[4] * 1000)) ms (9 runs)"
+    )
+    let oldAcct = tmp.appendingPathComponent("diff-old-account.json")
+    let newAcct = tmp.appendingPathComponent("diff-new-account.json")
+    let base = snapshotText(users: 200, policies: 1000, perUser: 10, seed: 9)
+    try base.write(to: oldAcct, atomically: true, encoding: .utf8)
+    // The same account with 20 policies rewritten.
+    let changed = snapshotText(users: 200, policies: 1000, perUser: 10, seed: 9, rewritten: Set(stride(from: 0, to: 1000, by: 50)))
+    try changed.write(to: newAcct, atomically: true, encoding: .utf8)
+    var big: [Double] = []
+    for _ in 0..<3 {
+        big.append(
+            try runBinary(["diff", oldAcct.path, newAcct.path, "--format", "json"], stdoutPath: tmp.appendingPathComponent("diff-out.json").path))
+    }
+    big.sort()
+    let out = (try? String(contentsOf: tmp.appendingPathComponent("diff-out.json"), encoding: .utf8)) ?? ""
+    let classes = out.components(separatedBy: "\"actions\"").count - 1
+    say(
+        "diff, two 1,000-policy snapshots (200 users, 10 policies each; 20 policies rewritten), start to exit: median \(String(format: "%.2f", big[1])) s (3 runs, \(classes) classes reported)"
+    )
 }
 
 // Memory: 10,000 policies loaded.

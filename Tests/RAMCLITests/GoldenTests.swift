@@ -13,6 +13,7 @@ struct GoldenCase: CustomTestStringConvertible, Sendable {
 
 let acct = ["--account", "policies/account.json"]
 let denials = "Tests/Golden/inputs/denials"
+let diffs = "Tests/Golden/inputs/diff"
 
 let goldenCases: [GoldenCase] = [
     // can, ad hoc
@@ -129,6 +130,20 @@ let goldenCases: [GoldenCase] = [
     GoldenCase(name: "audit-bad-level", args: ["audit"] + acct + ["--access-level", "write"]),
     GoldenCase(name: "audit-no-account", args: ["audit"]),
     GoldenCase(name: "audit-nothing", args: ["audit"] + acct + ["--actions", "nosuch:Thing*"]),
+    // diff: exact new and removed access
+    GoldenCase(name: "diff-files", args: ["diff", "\(diffs)/old.json", "\(diffs)/new.json"]),
+    GoldenCase(name: "diff-same", args: ["diff", "\(diffs)/old.json", "\(diffs)/old.json"]),
+    GoldenCase(name: "diff-json", args: ["diff", "\(diffs)/old.json", "\(diffs)/new.json", "--format", "json"]),
+    GoldenCase(name: "diff-sarif", args: ["diff", "\(diffs)/old.json", "\(diffs)/new.json", "--format", "sarif"]),
+    GoldenCase(name: "diff-markdown", args: ["diff", "\(diffs)/old.json", "\(diffs)/new.json", "--format", "markdown"]),
+    GoldenCase(name: "diff-allow", args: ["diff", "\(diffs)/old.json", "\(diffs)/new.json", "--allow", "\(diffs)/allow.json"]),
+    GoldenCase(name: "diff-bad-allow", args: ["diff", "\(diffs)/old.json", "\(diffs)/new.json", "--allow", "\(diffs)/bad-allow.json"]),
+    GoldenCase(name: "diff-accounts", args: ["diff", "policies/account.json", "policies/account-next.json"]),
+    GoldenCase(name: "diff-accounts-reverse", args: ["diff", "policies/account-next.json", "policies/account.json", "--format", "markdown"]),
+    GoldenCase(name: "diff-folder-vs-file", args: ["diff", "policies/system", "\(diffs)/new.json"]),
+    GoldenCase(name: "diff-missing", args: ["diff", "\(diffs)/old.json", "\(diffs)/nope.json"]),
+    GoldenCase(name: "diff-bad-policy", args: ["diff", "\(diffs)/old.json", "policies/bad/trailing-comma.json"]),
+    GoldenCase(name: "diff-bad-git", args: ["diff", "git:no-such-revision:policies", "policies", "--exclude", "bad/*"]),
     // explain-denial: every shape of a pasted denial, alone and re-simulated
     GoldenCase(name: "denial-spark-implicit", args: ["explain-denial", "\(denials)/spark-implicit.json"]),
     GoldenCase(name: "denial-spark-implicit-account", args: ["explain-denial", "\(denials)/spark-implicit.json"] + acct),
@@ -189,11 +204,11 @@ struct GoldenTests {
         let status: Int32
     }
 
-    static func run(_ args: [String], stdin: Data? = nil, environment: [String: String]? = nil) throws -> Result {
+    static func run(_ args: [String], stdin: Data? = nil, environment: [String: String]? = nil, in directory: URL? = nil) throws -> Result {
         let p = Process()
         p.executableURL = binary
         p.arguments = args
-        p.currentDirectoryURL = CorpusPaths.root
+        p.currentDirectoryURL = directory ?? CorpusPaths.root
         var env = environment ?? ProcessInfo.processInfo.environment
         if environment != nil { env["PATH"] = ProcessInfo.processInfo.environment["PATH"] }
         env["NO_COLOR"] = "1"
