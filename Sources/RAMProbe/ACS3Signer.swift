@@ -11,7 +11,10 @@ public struct Credentials: Sendable, CustomStringConvertible {
     }
 
     public var description: String {
-        "Credentials(accessKeyId: \(accessKeyId), secret: <redacted>\(securityToken == nil ? "" : ", securityToken: <redacted>"))"
+        // An id that holds the secret or the token (a file written wrongly) is not shown either.
+        let leaks = (!secret.isEmpty && accessKeyId.contains(secret)) || (securityToken.map { !$0.isEmpty && accessKeyId.contains($0) } ?? false)
+        let id = leaks ? "<redacted>" : accessKeyId
+        return "Credentials(accessKeyId: \(id), secret: <redacted>\(securityToken == nil ? "" : ", securityToken: <redacted>"))"
     }
 }
 

@@ -61,6 +61,7 @@ public indirect enum APINode: Sendable {
     /// XML with external entities and DTDs off; the root element becomes an object of
     /// its children (the root's name is dropped, as in the JSON form).
     static func parseXML(_ bytes: [UInt8]) -> APINode? {
+        guard SafeXML.refusal(bytes) == nil else { return nil }
         let parser = XMLParser(data: Data(bytes))
         parser.shouldResolveExternalEntities = false
         let builder = Builder()

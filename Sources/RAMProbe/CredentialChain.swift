@@ -70,9 +70,14 @@ public enum CredentialChain {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw CredentialError("credentials-unreadable", "cannot read `\(path)`")
         }
+        return try cliProfile(bytes: [UInt8](data), path: path, wanted)
+    }
+
+    /// A profile of an aliyun CLI `config.json` given as bytes (`path` names it in messages).
+    public static func cliProfile(bytes: [UInt8], path: String, _ wanted: String?) throws(CredentialError) -> Found? {
         let root: JSONValue
         do {
-            root = try JSONParser.parse(SourceFile(name: path, bytes: [UInt8](data)))
+            root = try JSONParser.parse(SourceFile(name: path, bytes: bytes))
         } catch {
             throw CredentialError("credentials-invalid", "\(error.locationText ?? path): \(error.message)")
         }
@@ -87,21 +92,22 @@ public enum CredentialChain {
         switch mode.lowercased() {
         case "ak":
             guard !id.isEmpty, !secret.isEmpty else {
-                throw CredentialError("credentials-incomplete", "profile `\(name)` in `\(path)` lacks `access_key_id` or `access_key_secret`")
+                throw CredentialError("credentials-incomplete", "profile `\(shown(name))` in `\(path)` lacks `access_key_id` or `access_key_secret`")
             }
-            return Found(credentials: Credentials(accessKeyId: id, secret: secret), source: "aliyun CLI profile `\(name)` (\(path))")
+            return Found(credentials: Credentials(accessKeyId: id, secret: secret), source: "aliyun CLI profile `\(shown(name))` (\(path))")
         case "ststoken":
             let token = p["sts_token"]?.stringValue ?? ""
             guard !id.isEmpty, !secret.isEmpty, !token.isEmpty else {
                 throw CredentialError(
-                    "credentials-incomplete", "profile `\(name)` in `\(path)` lacks `access_key_id`, `access_key_secret` or `sts_token`")
+                    "credentials-incomplete", "profile `\(shown(name))` in `\(path)` lacks `access_key_id`, `access_key_secret` or `sts_token`")
             }
             return Found(
-                credentials: Credentials(accessKeyId: id, secret: secret, securityToken: token), source: "aliyun CLI profile `\(name)` (\(path), STS)"
+                credentials: Credentials(accessKeyId: id, secret: secret, securityToken: token),
+                source: "aliyun CLI profile `\(shown(name))` (\(path), STS)"
             )
         default:
             throw CredentialError(
-                "credentials-unsupported", "profile `\(name)` uses mode `\(mode)`, which ramcheck does not support yet",
+                "credentials-unsupported", "profile `\(shown(name))` uses mode `\(known(mode, cliModes))`, which ramcheck does not support yet",
                 help: "supported: AK and StsToken; get temporary credentials another way and pass them in the environment")
         }
     }
@@ -110,22 +116,51 @@ public enum CredentialChain {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw CredentialError("credentials-unreadable", "cannot read `\(path)`")
         }
-        let sections = parseINI(String(decoding: data, as: UTF8.self))
+        return try iniProfile(text: String(decoding: data, as: UTF8.self), path: path, section)
+    }
+
+    /// A section of an INI credentials file given as text (`path` names it in messages).
+    public static func iniProfile(text: String, path: String, _ section: String) throws(CredentialError) -> Found? {
+        let sections = parseINI(text)
         guard let s = sections[section] else { return nil }
         let type = s["type"] ?? "access_key"
         guard type == "access_key" else {
             throw CredentialError(
-                "credentials-unsupported", "section `[\(section)]` of `\(path)` has `type = \(type)`, which ramcheck does not support yet",
+                "credentials-unsupported",
+                "section `[\(shown(section))]` of `\(path)` has `type = \(known(type, iniTypes))`, which ramcheck does not support yet",
                 help: "supported: access_key")
         }
         guard let id = s["access_key_id"], let secret = s["access_key_secret"], !id.isEmpty, !secret.isEmpty else {
-            throw CredentialError("credentials-incomplete", "section `[\(section)]` of `\(path)` lacks `access_key_id` or `access_key_secret`")
+            throw CredentialError("credentials-incomplete", "section `[\(shown(section))]` of `\(path)` lacks `access_key_id` or `access_key_secret`")
         }
-        return Found(credentials: Credentials(accessKeyId: id, secret: secret), source: "credentials file `\(path)` [\(section)]")
+        return Found(credentials: Credentials(accessKeyId: id, secret: secret), source: "credentials file `\(path)` [\(shown(section))]")
+    }
+
+    /// A value from a credentials file as messages may show it: a name or mode word
+    /// (letters, digits, `-`, `_`, `.`, up to 40), else not at all — a file's other text may
+    /// hold a secret written in the wrong place.
+    static func shown(_ value: String) -> String {
+        let ok =
+            !value.isEmpty && value.count <= 40
+            && value.unicodeScalars.allSatisfy { c in
+                (c >= "a" && c <= "z") || (c >= "A" && c <= "Z") || (c >= "0" && c <= "9") || c == "-" || c == "_" || c == "."
+            }
+        return ok ? value : "<not shown>"
+    }
+
+    /// The aliyun CLI's profile modes and the credentials file's types: only these are named
+    /// back in messages (any other value is "an unknown one").
+    static let cliModes = [
+        "AK", "StsToken", "RamRoleArn", "EcsRamRole", "RsaKeyPair", "ChainableRamRoleArn", "External", "CredentialsURI", "OIDC", "CloudSSO", "OAuth",
+    ]
+    static let iniTypes = ["access_key", "sts", "ram_role_arn", "ecs_ram_role", "rsa_key_pair", "oidc_role_arn", "credentials_uri", "bearer"]
+
+    static func known(_ value: String, _ list: [String]) -> String {
+        list.first { $0.lowercased() == value.lowercased() } ?? "<an unknown one>"
     }
 
     /// `[section]` headers, `key = value` lines; `#` and `;` start comments (also after a value).
-    static func parseINI(_ text: String) -> [String: [String: String]] {
+    public static func parseINI(_ text: String) -> [String: [String: String]] {
         var out: [String: [String: String]] = [:]
         var current: String? = nil
         for raw in text.split(whereSeparator: { $0 == "\n" || $0 == "\r" }) {

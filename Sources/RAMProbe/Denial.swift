@@ -76,6 +76,10 @@ public struct Denial: Sendable {
     }
 
     static func readXML(_ file: SourceFile) throws(Diagnostic) -> Denial {
+        if let why = SafeXML.refusal(file.bytes) {
+            throw Diagnostic(
+                .error, code: "denial-xml", why, file: file.name, help: "paste the response body as the service sent it (UTF-8, no DOCTYPE)")
+        }
         let parser = XMLParser(data: Data(file.bytes))
         parser.shouldResolveExternalEntities = false
         let builder = APINode.Builder()

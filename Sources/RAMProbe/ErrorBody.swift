@@ -53,6 +53,7 @@ public struct ErrorBody: Sendable, Equatable {
     /// `<Error><Code>…</Code>…<AccessDeniedDetail><PolicyType>…</PolicyType>…</AccessDeniedDetail></Error>`,
     /// read with XMLParser: external entities are never resolved, no DTD is loaded.
     static func parseXML(_ bytes: [UInt8]) -> ErrorBody? {
+        guard SafeXML.refusal(bytes) == nil else { return nil }
         let parser = XMLParser(data: Data(bytes))
         parser.shouldResolveExternalEntities = false
         let collector = XMLCollector()

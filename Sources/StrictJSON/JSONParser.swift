@@ -71,7 +71,10 @@ public struct JSONParser {
     // MARK: - Errors
 
     private func error(_ code: String, _ message: String, at offset: Int, help: String? = nil) -> Diagnostic {
-        Diagnostic(.error, code: code, message, at: SourceRange(file: file, span: Span(start: offset, end: offset + 1)), help: help)
+        // A span never ends past the input (an error at the end has no width).
+        Diagnostic(
+            .error, code: code, message, at: SourceRange(file: file, span: Span(start: offset, end: min(offset + 1, max(offset, b.count)))),
+            help: help)
     }
 
     private func unexpected(_ context: String) -> Diagnostic {

@@ -212,6 +212,9 @@ public final class SourceFile: Sendable {
 
     /// The text of a 1-based line in the outermost file, without its line break
     /// (invalid UTF-8 shown as U+FFFD).
+    /// The number of lines (a file without a newline has one).
+    public var lineCount: Int { lineStarts.count }
+
     public func lineText(_ line: Int) -> String {
         if let e = embedding { return e.parent.lineText(line) }
         let line = line - lineOffset

@@ -106,3 +106,13 @@ struct CredentialTests {
         }
     }
 }
+
+@Suite("credentials never shown")
+struct CredentialRedactionTests {
+    @Test("an access key id that holds the secret or the token is not shown either")
+    func idHoldingSecret() {
+        #expect(Credentials(accessKeyId: "AKID", secret: "s3cr3t-value").description.contains("AKID"))
+        #expect(!Credentials(accessKeyId: "AK s3cr3t-value", secret: "s3cr3t-value").description.contains("s3cr3t-value"))
+        #expect(!Credentials(accessKeyId: "AK tok-123", secret: "x", securityToken: "tok-123").description.contains("tok-123"))
+    }
+}
