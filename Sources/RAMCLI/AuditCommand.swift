@@ -25,9 +25,8 @@ enum AuditCommand {
             OptionSpec("jobs", value: "N", help: "threads to evaluate with (default: one per core)"),
             OptionSpec("out", value: "FILE", help: "write the report to FILE (written whole, then renamed) instead of stdout"),
             OptionSpec("format", value: "text|json|csv|html", help: "output format (default text)"),
-            OptionSpec("max-depth", value: "N", help: "deepest JSON nesting accepted (default 64)"),
-            OptionSpec("max-file-size", value: "BYTES", help: "largest input file accepted (default 16777216)"),
-        ], maxPositionals: 0,
+
+        ] + PrincipalOptions.limitSpecs, maxPositionals: 0,
         discussion: """
             Cells are evaluated with an open context: a condition over a key not given makes the cell
             conditional (allowed only if …) instead of denied. CreateWorkspace comes first, then every action

@@ -14,9 +14,8 @@ enum DiffCommand {
             OptionSpec("allow", value: "FILE", help: "accepted grants: {\"allow\": [{\"principal\", \"action\", \"resource\", \"reason\"}]} (globs)"),
             OptionSpec("exclude", value: "GLOB", repeatable: true, help: "skip files of a folder whose relative path matches"),
             OptionSpec("format", value: "text|json|sarif|markdown", help: "output format (default text)"),
-            OptionSpec("max-depth", value: "N", help: "deepest JSON nesting accepted (default 64)"),
-            OptionSpec("max-file-size", value: "BYTES", help: "largest input file accepted (default 16777216)"),
-        ], maxPositionals: 2,
+
+        ] + PrincipalOptions.limitSpecs, maxPositionals: 2,
         discussion: """
             OLD and NEW are policy files, snapshots, folders of them (paired by relative path), or `git:REV:PATH`
             for a path at a git revision — `ramcheck diff git:origin/main:policies policies` in CI. Snapshots are

@@ -17,9 +17,9 @@ enum ExplainDenialCommand {
             OptionSpec("resource", value: "ARN", help: "the resource of the denied call (when the body does not give it)"),
             OptionSpec("context", value: "KEY=VALUE", repeatable: true, help: "a request context value of the denied call"),
             OptionSpec("no-default-context", help: "do not fill `acs:CurrentTime` with the current time"),
-            OptionSpec("max-file-size", value: "BYTES", help: "largest input accepted (default 16777216)"),
+
             PrincipalOptions.formatSpec,
-        ], maxPositionals: 1,
+        ] + PrincipalOptions.limitSpecs, maxPositionals: 1,
         discussion: """
             FILE is the body as pasted: JSON or XML, with AccessDeniedDetail as an object or a JSON string, upper- or
             lower-case keys, or the AccessDeniedDetail alone, or the JSON of a RAM DecodeDiagnosticMessage answer.

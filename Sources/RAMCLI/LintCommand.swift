@@ -18,12 +18,11 @@ enum LintCommand {
             OptionSpec("write-baseline", value: "FILE", help: "write the current findings as a baseline and exit 0"),
             OptionSpec("config", value: "FILE", help: "settings (default `ramcheck.json` when it exists): failOn, rules disabled per path glob"),
             OptionSpec("disable", value: "RULE", repeatable: true, help: "do not run a rule (by its id)"),
-            OptionSpec("max-depth", value: "N", help: "deepest JSON nesting accepted (default 64)"),
-            OptionSpec("max-file-size", value: "BYTES", help: "largest input file accepted (default 16777216)"),
-        ], maxPositionals: Int.max,
+
+        ] + PrincipalOptions.limitSpecs, maxPositionals: Int.max,
         discussion: """
             A document that does not parse is reported as findings (exit 1 at the default --fail-on error).
-            exit: 0 nothing at or above --fail-on, 1 findings, 2 a path that cannot be read or a usage error
+            exit: 0 nothing at or above --fail-on, 1 findings, 2 a path that cannot be read, a document over a limit, or a usage error
             """)
 
     enum Format: String { case text, json, sarif, junit, github }
@@ -82,6 +81,9 @@ enum LintCommand {
         case .success(let r): report = r
         case .failure(let d): return RAMCLI.inputError([d], output)
         }
+        // A document over a limit is not judged but refused, like a path that cannot be read.
+        let overLimit = report.findings.filter { $0.code.hasPrefix("limit-") }
+        if !overLimit.isEmpty { return RAMCLI.inputError(overLimit, output) }
         report.findings = report.findings.filter { d in
             !config.isDisabled(d.code, in: d.range?.start.file ?? d.fileName ?? "")
         }

@@ -7,16 +7,23 @@ import StrictJSON
 /// The options that say who the principal is and what the request carries,
 /// shared by `can` and `eval` (INTERFACE.md "Who the principal is").
 enum PrincipalOptions {
-    static let specs: [OptionSpec] = [
-        OptionSpec("policy", value: "FILE", repeatable: true, help: "an account-level identity policy of an ad-hoc principal"),
-        OptionSpec("control-policy", value: "FILE", repeatable: true, help: "a control policy over the ad-hoc principal"),
-        OptionSpec("account", value: "SNAPSHOT", help: "an account snapshot (users, groups, roles, policies)"),
-        OptionSpec("principal", value: "PRINCIPAL", help: "with --account: `user/NAME`, `role/NAME` or `root`"),
-        OptionSpec("session-policy", value: "FILE", help: "a session policy (role sessions only)"),
-        OptionSpec("no-default-context", help: "do not fill `acs:CurrentTime` with the current time"),
-        OptionSpec("lenient", help: "skip statements with an unknown condition operator (decisions they touch are inconclusive)"),
+    static let specs: [OptionSpec] =
+        [
+            OptionSpec("policy", value: "FILE", repeatable: true, help: "an account-level identity policy of an ad-hoc principal"),
+            OptionSpec("control-policy", value: "FILE", repeatable: true, help: "a control policy over the ad-hoc principal"),
+            OptionSpec("account", value: "SNAPSHOT", help: "an account snapshot (users, groups, roles, policies)"),
+            OptionSpec("principal", value: "PRINCIPAL", help: "with --account: `user/NAME`, `role/NAME` or `root`"),
+            OptionSpec("session-policy", value: "FILE", help: "a session policy (role sessions only)"),
+            OptionSpec("no-default-context", help: "do not fill `acs:CurrentTime` with the current time"),
+            OptionSpec("lenient", help: "skip statements with an unknown condition operator (decisions they touch are inconclusive)"),
+        ] + limitSpecs
+
+    /// The limits of what is read, each raised by its flag (the README's Reliability section).
+    static let limitSpecs: [OptionSpec] = [
         OptionSpec("max-depth", value: "N", help: "deepest JSON nesting accepted (default 64)"),
         OptionSpec("max-file-size", value: "BYTES", help: "largest input file accepted (default 16777216)"),
+        OptionSpec("max-statements", value: "N", help: "most statements in one policy document (default 10000)"),
+        OptionSpec("max-policies", value: "N", help: "most policies in one snapshot (default 100000)"),
     ]
 
     static let requestSpecs: [OptionSpec] = [
@@ -49,6 +56,16 @@ enum PrincipalOptions {
                 throw ArgumentError("`--max-file-size` takes a number of bytes from 1 to 1073741824, not `\(s)`")
             }
             l.maxBytes = n
+        }
+        for (flag, range, set) in [
+            ("max-statements", 1...10_000_000, { (l: inout JSONLimits, n: Int) in l.maxStatements = n }),
+            ("max-policies", 1...10_000_000, { (l: inout JSONLimits, n: Int) in l.maxPolicies = n }),
+        ] as [(String, ClosedRange<Int>, (inout JSONLimits, Int) -> Void)] {
+            guard let v = p.value(flag) else { continue }
+            guard let n = Int(v), range.contains(n) else {
+                throw ArgumentError("`--\(flag)` takes a whole number from 1 to \(range.upperBound), not `\(v)`")
+            }
+            set(&l, n)
         }
         return l
     }

@@ -12,6 +12,8 @@ public struct PolicyParser {
 
     /// Skip statements with an unknown operator instead of rejecting the document.
     let lenient: Bool
+    /// Most statements a document may have (`--max-statements`).
+    var maxStatements = JSONLimits.default.maxStatements
     /// Why the statement being parsed cannot be evaluated (lenient mode).
     var unevaluable: String? = nil
     var setOperator = false
@@ -65,6 +67,7 @@ public struct PolicyParser {
             return try parse(innerValue, in: inner, name: name, kind: kind, type: type, limits: limits, lenient: lenient, cursor: &cursor)
         }
         var p = PolicyParser(file: file, kind: kind, cursor: cursor, lenient: lenient)
+        p.maxStatements = limits.maxStatements
         let result = p.document(value)
         cursor = p.cursor
         if !p.errors.isEmpty { throw DiagnosticList(p.errors) }
@@ -118,6 +121,12 @@ public struct PolicyParser {
         case .array(let items):
             if items.isEmpty {
                 error("policy-statement-empty", "`Statement` is an empty array", st.value.span, help: "a document needs at least one statement")
+            }
+            if items.count > maxStatements {
+                error(
+                    "limit-statements", "`Statement` has \(items.count) statements, more than the limit of \(maxStatements)",
+                    Span(start: st.value.span.start, end: st.value.span.start + 1), help: "raise the limit with `--max-statements N`")
+                return ([], false)
             }
             var out: [Statement] = []
             for (n, item) in items.enumerated() {

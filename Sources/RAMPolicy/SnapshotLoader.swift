@@ -102,6 +102,12 @@ public struct SnapshotLoader {
         // Policies
         var policies: [(name: String, policy: Policy)] = []
         var byName: [String: Policy] = [:]
+        if let pv = o["policies"], let count = pv.objectValue?.members.count, count > limits.maxPolicies {
+            error(
+                "limit-policies", "the snapshot has \(count) policies, more than the limit of \(limits.maxPolicies)",
+                Span(start: pv.span.start, end: pv.span.start + 1), help: "raise the limit with `--max-policies N`")
+            return nil
+        }
         if let pv = o["policies"] {
             for m in members(pv, "`policies`") {
                 if let policy = policyEntry(m) {

@@ -1,13 +1,22 @@
 /// Limits the parser enforces, so that no input can exhaust the stack or memory.
+/// The limits of what is read: this module enforces depth and size; the policy layer
+/// (RAMPolicy) statements per document and policies per snapshot. Each has a flag that
+/// raises it (`--max-depth`, `--max-file-size`, `--max-statements`, `--max-policies`).
 public struct JSONLimits: Sendable {
     /// Deepest allowed nesting of arrays and objects.
     public var maxDepth: Int
     /// Largest accepted input, in bytes.
     public var maxBytes: Int
+    /// Most statements in one policy document (RAM's own limit of 6,144 characters allows far fewer).
+    public var maxStatements: Int
+    /// Most named policies in one account snapshot.
+    public var maxPolicies: Int
 
-    public init(maxDepth: Int = 64, maxBytes: Int = 16 * 1024 * 1024) {
+    public init(maxDepth: Int = 64, maxBytes: Int = 16 * 1024 * 1024, maxStatements: Int = 10_000, maxPolicies: Int = 100_000) {
         self.maxDepth = maxDepth
         self.maxBytes = maxBytes
+        self.maxStatements = maxStatements
+        self.maxPolicies = maxPolicies
     }
 
     public static let `default` = JSONLimits()
