@@ -72,15 +72,7 @@ enum FetchCommand {
         } catch {
             return RAMCLI.usageError(error, output)
         }
-        let env = ProcessInfo.processInfo.environment
-        let found: CredentialChain.Found
-        do {
-            found = try CredentialChain.resolve(environment: env, home: env["HOME"] ?? NSHomeDirectory(), profile: p.value("profile"))
-        } catch {
-            output.err("error: [\(error.code)] \(error.message)" + (error.help.map { "\n  help: \($0)" } ?? ""))
-            return RAMCLI.Exit.usage
-        }
-        if p.flag("verbose") { output.err("credentials: \(found.source)") }
+        guard let found = ProbeCommand.credentials(p, output) else { return RAMCLI.Exit.usage }
         let client = RPCClient(transport: transport, credentials: found.credentials, endpoint: ram, version: "2015-05-01", timeout: timeout)
         let sts = RPCClient(transport: transport, credentials: found.credentials, endpoint: stsURL, version: "2015-04-01", timeout: timeout)
         // Progress only on a terminal, straight to fd 2 (the rest of stderr is written at the end).

@@ -52,6 +52,19 @@ enum ProbeCommand {
         return 3
     }
 
+    /// The credentials of the chain (`--profile`), said with `--verbose`; nil after printing why none.
+    static func credentials(_ p: ParsedArguments, _ output: Output) -> CredentialChain.Found? {
+        let env = ProcessInfo.processInfo.environment
+        do {
+            let found = try CredentialChain.resolve(environment: env, home: env["HOME"] ?? NSHomeDirectory(), profile: p.value("profile"))
+            if p.flag("verbose") { output.err("credentials: \(found.source)") }
+            return found
+        } catch {
+            output.err("error: [\(error.code)] \(error.message)" + (error.help.map { "\n  help: \($0)" } ?? ""))
+            return nil
+        }
+    }
+
     static func run(_ args: [String], _ output: Output, transport: any HTTPTransport = URLSessionTransport()) -> Int32 {
         let p: ParsedArguments
         var timeout = 10.0
@@ -75,15 +88,7 @@ enum ProbeCommand {
         do { url = try Prober.url(recipe, region: region, endpoint: p.value("endpoint")) } catch {
             return RAMCLI.usageError(ArgumentError(error.message, help: error.help), output)
         }
-        let env = ProcessInfo.processInfo.environment
-        let found: CredentialChain.Found
-        do {
-            found = try CredentialChain.resolve(environment: env, home: env["HOME"] ?? NSHomeDirectory(), profile: p.value("profile"))
-        } catch {
-            output.err("error: [\(error.code)] \(error.message)" + (error.help.map { "\n  help: \($0)" } ?? ""))
-            return RAMCLI.Exit.usage
-        }
-        if p.flag("verbose") { output.err("credentials: \(found.source)") }
+        guard let found = credentials(p, output) else { return RAMCLI.Exit.usage }
         let prober = Prober(transport: transport, credentials: found.credentials, timeout: timeout)
         if p.flag("print-request") {
             let (request, sig) = prober.prepare(recipe, url: url, date: Prober.timestamp(), nonce: Prober.nonce())

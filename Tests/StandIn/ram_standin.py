@@ -5,9 +5,8 @@ fixtures below in JSON (one call in XML, as RPC APIs can), pages list calls two 
 time whatever MaxItems says, throttles the first GetPolicy once, and records the most
 requests it saw in flight at once (GET /__stats). Standard library only; prints its port
 on the first line and stops after --idle seconds without requests."""
-import json, os, sys, threading, time, urllib.parse
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from acs3check import verify
+import os, sys, threading, time, urllib.parse
+import standin_common
 
 ACCOUNT = "5000000000000001"
 SECRETS = {"AKRAM": "secret-AKRAM", "AKNOLIST": "secret-AKNOLIST"}
@@ -117,19 +116,7 @@ def answer(key, action, params):
                      "DefaultPolicyVersion": {"VersionId": "v1", "IsDefaultVersion": True, "PolicyDocument": doc}, "RequestId": "req"}
     return 404, {"Code": "InvalidAction.NotFound", "Message": "Specified api is not found", "RequestId": "req"}
 
-class Handler(BaseHTTPRequestHandler):
-    def log_message(self, *a):
-        pass
-
-    def reply(self, status, body):
-        xml = isinstance(body, str)
-        data = body.encode() if xml else json.dumps(body).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/xml" if xml else "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-
+class Handler(standin_common.Handler):
     def do_GET(self):
         state["last"] = time.time()
         if self.path == "/__stats":
@@ -146,7 +133,7 @@ class Handler(BaseHTTPRequestHandler):
             body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
             parsed = urllib.parse.urlsplit(self.path)
             headers = {k.lower(): v for k, v in self.headers.items()}
-            key, err = verify("POST", parsed.path, parsed.query, headers, body, SECRETS)
+            key, err = standin_common.verify("POST", parsed.path, parsed.query, headers, body, SECRETS)
             if err:
                 return self.reply(err[0], {"Code": err[1], "Message": err[2]})
             if body:
@@ -163,13 +150,4 @@ class Handler(BaseHTTPRequestHandler):
             with state["lock"]:
                 state["inflight"] -= 1
 
-def main():
-    idle = float(sys.argv[sys.argv.index("--idle") + 1]) if "--idle" in sys.argv else 60
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    print(server.server_address[1], flush=True)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    while time.time() - state["last"] < idle:
-        time.sleep(0.2)
-    server.shutdown()
-
-main()
+standin_common.serve(Handler, state)

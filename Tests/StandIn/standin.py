@@ -5,27 +5,13 @@ Listens on 127.0.0.1 (random port, printed on the first line), verifies every AC
 signature with its own code, answers by access key id like the gateway would, and counts any
 request that could have created a workspace (GET /__violations returns the count).
 Standard library only; stops after --idle seconds without requests."""
-import hashlib, hmac, json, sys, threading, time, urllib.parse
-from acs3check import canonical
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+import json, time, urllib.parse
+import standin_common
 
 SECRETS = {k: "secret-" + k for k in ["AKAUTH", "AKDENY", "AKEXPL", "AKXML", "AKCLOCK", "AKTHROTTLE", "AK5XX", "AKTOKEN"]}
 state = {"violations": 0, "throttled": set(), "last": time.time()}
 
-class Handler(BaseHTTPRequestHandler):
-    def log_message(self, *a):
-        pass
-
-    def reply(self, status, body, extra=None, xml=False):
-        data = body.encode() if isinstance(body, str) else json.dumps(body).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/xml" if xml else "application/json")
-        for k, v in (extra or {}).items():
-            self.send_header(k, v)
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-
+class Handler(standin_common.Handler):
     def do_GET(self):
         state["last"] = time.time()
         if self.path == "/__violations":
@@ -44,25 +30,9 @@ class Handler(BaseHTTPRequestHandler):
                 state["violations"] += 1
         except ValueError:
             state["violations"] += 1
-        auth = headers.get("authorization", "")
-        try:
-            algo, rest = auth.split(" ", 1)
-            fields = dict(p.split("=", 1) for p in rest.split(","))
-            key, signed, sig = fields["Credential"], fields["SignedHeaders"].split(";"), fields["Signature"]
-        except (ValueError, KeyError):
-            return self.reply(400, {"Code": "IncompleteSignature", "Message": "The request signature does not conform to Aliyun standards."})
-        if key not in SECRETS:
-            return self.reply(404, {"Code": "InvalidAccessKeyId.NotFound", "Message": "Specified access key is not found."})
-        for h in ("host", "x-acs-action", "x-acs-version", "x-acs-date", "x-acs-signature-nonce", "x-acs-content-sha256"):
-            if h not in signed:
-                return self.reply(400, {"Code": "IncompleteSignature", "Message": f"{h} is not signed"})
-        if headers.get("x-acs-content-sha256") != hashlib.sha256(body).hexdigest():
-            return self.reply(400, {"Code": "SignatureDoesNotMatch", "Message": "content hash"})
-        creq = canonical("POST", parsed.path, parsed.query, headers, signed, body)
-        sts = "ACS3-HMAC-SHA256\n" + hashlib.sha256(creq.encode()).hexdigest()
-        want = hmac.new(SECRETS[key].encode(), sts.encode(), hashlib.sha256).hexdigest()
-        if not hmac.compare_digest(want, sig):
-            return self.reply(400, {"Code": "SignatureDoesNotMatch", "Message": "Specified signature does not match our calculation. server StringToSign is [" + sts.replace("\n", "\\n") + "]"})
+        key, err = standin_common.verify("POST", parsed.path, parsed.query, headers, body, SECRETS)
+        if err:
+            return self.reply(err[0], {"Code": err[1], "Message": err[2]})
         if key == "AKTOKEN" and headers.get("x-acs-security-token") != "tok-1":
             return self.reply(400, {"Code": "InvalidSecurityToken.Malformed"})
         if "regionId" not in urllib.parse.parse_qs(parsed.query):
@@ -83,13 +53,4 @@ class Handler(BaseHTTPRequestHandler):
             return self.reply(503, {"Code": "ServiceUnavailable"}, {"x-acs-retry-after": "0"})
         return self.reply(400, {"RequestId": "r-4", "Code": "InvalidParameter", "Message": "paymentType is not valid"})
 
-def main():
-    idle = float(sys.argv[sys.argv.index("--idle") + 1]) if "--idle" in sys.argv else 60
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    print(server.server_address[1], flush=True)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    while time.time() - state["last"] < idle:
-        time.sleep(0.2)
-    server.shutdown()
-
-main()
+standin_common.serve(Handler, state)

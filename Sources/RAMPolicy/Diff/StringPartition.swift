@@ -170,31 +170,37 @@ struct StringPartition {
             let w = words[g]
             var next = [UInt64](repeating: 0, count: w)
             var any = false
-            for (k, word) in bits.enumerated() where word != 0 {
-                var x = word
-                while x != 0 {
-                    let q = k * 64 + x.trailingZeroBitCount
-                    x &= x - 1
-                    guard q < p.count else { continue }
-                    var to = -1
-                    switch p[q] {
-                    case .literal(let l): if l == c { to = q + 1 }
-                    case .literalFolded(let l): if StringPartition.lower(l) == StringPartition.lower(c) { to = q + 1 }
-                    case .one: to = q + 1
-                    case .run: to = q
-                    case .runWithoutColon: if c != ":" { to = q }
-                    }
-                    if to >= 0 {
-                        let cl = globs[g].closure[to]
-                        for j in 0..<w { next[j] |= cl[j] }
-                        any = true
-                    }
+            Self.forEachPosition(bits, below: p.count) { q in
+                var to = -1
+                switch p[q] {
+                case .literal(let l): if l == c { to = q + 1 }
+                case .literalFolded(let l): if StringPartition.lower(l) == StringPartition.lower(c) { to = q + 1 }
+                case .one: to = q + 1
+                case .run: to = q
+                case .runWithoutColon: if c != ":" { to = q }
+                }
+                if to >= 0 {
+                    let cl = globs[g].closure[to]
+                    for j in 0..<w { next[j] |= cl[j] }
+                    any = true
                 }
             }
             guard any else { return false }
             out.append(UInt64(g))
             out += next
             return true
+        }
+
+        /// Calls `body` with each position set in `bits` that is below `limit`.
+        @inline(__always) static func forEachPosition(_ bits: ArraySlice<UInt64>, below limit: Int, _ body: (Int) -> Void) {
+            for (k, word) in bits.enumerated() where word != 0 {
+                var x = word
+                while x != 0 {
+                    let q = k * 64 + x.trailingZeroBitCount
+                    x &= x - 1
+                    if q < limit { body(q) }
+                }
+            }
         }
 
         func shapeStep(_ s: UInt8, _ c: Unicode.Scalar) -> UInt8? {
@@ -262,20 +268,14 @@ struct StringPartition {
                 if state.node >= 0 { for c in children[Int(state.node)].keys { tried.insert(c) } }
                 for (g, bits) in sets {
                     let p = globs[g].elements
-                    for (k, word) in bits.enumerated() where word != 0 {
-                        var x = word
-                        while x != 0 {
-                            let q = k * 64 + x.trailingZeroBitCount
-                            x &= x - 1
-                            guard q < p.count else { continue }
-                            switch p[q] {
-                            case .literal(let c): tried.insert(c)
-                            case .literalFolded(let c):
-                                tried.insert(StringPartition.lower(c))
-                                tried.insert(StringPartition.upper(c))
-                            case .runWithoutColon: tried.insert(":")
-                            default: break
-                            }
+                    Self.forEachPosition(bits, below: p.count) { q in
+                        switch p[q] {
+                        case .literal(let c): tried.insert(c)
+                        case .literalFolded(let c):
+                            tried.insert(StringPartition.lower(c))
+                            tried.insert(StringPartition.upper(c))
+                        case .runWithoutColon: tried.insert(":")
+                        default: break
                         }
                     }
                 }
