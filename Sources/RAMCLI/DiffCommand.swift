@@ -155,6 +155,9 @@ enum DiffCommand {
             }
             added = remaining
         }
+        for f in Set(old.skipped + new.skipped).sorted() {
+            output.err("note: [diff-skipped] `\(f)` is neither a policy document nor a snapshot; not compared")
+        }
         for i in incomplete { output.err("warning: [diff-incomplete] \(i)") }
         if unconfirmed > 0 {
             output.err("warning: [diff-internal] \(unconfirmed) example(s) were not confirmed by evaluation and are left out; please report it")

@@ -17,6 +17,8 @@ struct DiffSource {
     let name: String
     /// A git side is read from a temporary checkout: its paths are shown as `git:REV:…`.
     let displayPrefix: (temporary: String, shown: String)?
+    /// Files of a folder that are JSON but neither a policy nor a snapshot (a gate config …), skipped.
+    var skipped: [String] = []
 
     struct Failure: Error {
         let diagnostics: [Diagnostic]
@@ -35,10 +37,11 @@ struct DiffSource {
             let dir = try checkout(rev: rev, path: path, scratch: scratch, spec: spec)
             let local = path.isEmpty || path == "." ? dir : (dir as NSString).appendingPathComponent(path)
             let loaded = try loadPath(local, spec: spec, excludes: excludes, limits: limits)
-            return DiffSource(items: loaded.items, isFolder: loaded.isFolder, name: spec, displayPrefix: (dir + "/", "git:\(rev):"))
+            return DiffSource(
+                items: loaded.items, isFolder: loaded.isFolder, name: spec, displayPrefix: (dir + "/", "git:\(rev):"), skipped: loaded.skipped)
         }
         let loaded = try loadPath(spec, spec: spec, excludes: excludes, limits: limits)
-        return DiffSource(items: loaded.items, isFolder: loaded.isFolder, name: spec, displayPrefix: nil)
+        return DiffSource(items: loaded.items, isFolder: loaded.isFolder, name: spec, displayPrefix: nil, skipped: loaded.skipped)
     }
 
     /// `git archive REV -- PATH` unpacked under `scratch` (no shell: each program run directly).
@@ -77,33 +80,44 @@ struct DiffSource {
     }
 
     static func loadPath(_ path: String, spec: String, excludes: [Glob], limits: JSONLimits) throws(Failure) -> (
-        items: [String: Item], isFolder: Bool
+        items: [String: Item], isFolder: Bool, skipped: [String]
     ) {
         var isDir: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else {
             throw Failure(diagnostics: [Diagnostic(.error, code: "io-not-found", "no such file or folder `\(spec)`", file: spec)])
         }
-        if !isDir.boolValue { return (["": try item(path, limits: limits)], false) }
+        if !isDir.boolValue {
+            guard let one = try item(path, limits: limits, inFolder: false) else { return ([:], false, []) }
+            return (["": one], false, [])
+        }
         var items: [String: Item] = [:]
+        var skipped: [String] = []
         var errors: [Diagnostic] = []
         let files = ((try? FileManager.default.subpathsOfDirectory(atPath: path)) ?? []).filter { $0.hasSuffix(".json") }.sorted()
         for rel in files {
             if excludes.contains(where: { $0.matches(Array(rel.utf8)) }) { continue }
             do {
-                items[rel] = try item((path as NSString).appendingPathComponent(rel), limits: limits)
+                if let it = try item((path as NSString).appendingPathComponent(rel), limits: limits, inFolder: true) {
+                    items[rel] = it
+                } else {
+                    skipped.append(rel)
+                }
             } catch {
                 errors += error.diagnostics
             }
         }
         if !errors.isEmpty { throw Failure(diagnostics: errors) }
-        return (items, true)
+        return (items, true, skipped)
     }
 
-    /// A file is a snapshot when its top level has `accountId`, else a policy document.
-    static func item(_ path: String, limits: JSONLimits) throws(Failure) -> Item {
+    /// A file is a snapshot when its top level has `accountId`, else a policy document. In a
+    /// folder, a JSON object with none of `accountId`, `Version` and `Statement` (a gate config,
+    /// an allow file) is neither: nil, and the caller says it was skipped.
+    static func item(_ path: String, limits: JSONLimits, inFolder: Bool) throws(Failure) -> Item? {
         do {
             let src = try SourceLoader.read(path, maxBytes: limits.maxBytes)
             let root = try JSONParser.parse(src, limits: limits)
+            if inFolder, let o = root.objectValue, o["accountId"] == nil, o["Version"] == nil, o["Statement"] == nil { return nil }
             if root.objectValue?["accountId"] != nil {
                 return .snapshot(try SnapshotLoader.load(root, in: src, limits: limits))
             }

@@ -140,6 +140,7 @@ let goldenCases: [GoldenCase] = [
     GoldenCase(name: "diff-bad-allow", args: ["diff", "\(diffs)/old.json", "\(diffs)/new.json", "--allow", "\(diffs)/bad-allow.json"]),
     GoldenCase(name: "diff-accounts", args: ["diff", "policies/account.json", "policies/account-next.json"]),
     GoldenCase(name: "diff-accounts-reverse", args: ["diff", "policies/account-next.json", "policies/account.json", "--format", "markdown"]),
+    GoldenCase(name: "diff-folder-same", args: ["diff", "policies", "policies", "--exclude", "bad/*"]),
     GoldenCase(name: "diff-folder-vs-file", args: ["diff", "policies/system", "\(diffs)/new.json"]),
     GoldenCase(name: "diff-missing", args: ["diff", "\(diffs)/old.json", "\(diffs)/nope.json"]),
     GoldenCase(name: "diff-bad-policy", args: ["diff", "\(diffs)/old.json", "policies/bad/trailing-comma.json"]),
