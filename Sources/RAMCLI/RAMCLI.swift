@@ -90,7 +90,7 @@ public enum RAMCLI {
           --help                 help for a command
           --version              the program and catalog versions
 
-        exit codes: 0 allowed / success, 1 denied, 2 unusable input or usage error
+        exit codes: 0 allowed / success, 1 denied / findings / new access, 2 unusable input or usage error, 3 probe inconclusive
         """
 
     /// Prints a usage error and returns exit 2.
