@@ -110,44 +110,75 @@ public enum Harness {
     // MARK: - Credentials files
 
     /// Reading a profile (config.json) or a section (INI) never shows that profile's secret
-    /// or token. A secret that occurs once in the file can reach a message only by being
-    /// copied from its own value; one that also occurs elsewhere (a section named after it,
-    /// or common text like "secret") is not checked — its text has other sources.
+    /// or token: what the readers say is the same whatever the secret's value (non-interference).
+    /// The file is read twice with the profile's `access_key_secret` (then `sts_token`) set to two
+    /// different values — INI: a repeated section at the end (the last assignment wins); JSON: the
+    /// document rewritten with the value replaced — and the two outputs must be equal.
     static func credentials(_ data: UnsafeBufferPointer<UInt8>) {
         let bytes = Array(data)
         let text = String(decoding: bytes, as: UTF8.self)
-        let keys = ["access_key_secret", "sts_token"]
+        let variants = ("Aa1-secret-variant-one", "Bb2-secret-variant-two")
         func said(_ body: () throws(CredentialError) -> CredentialChain.Found?) -> String {
             do {
                 if let found = try body() { return "\(found.credentials) \(found.source)" }
-                return ""
+                return "nil"
             } catch {
                 return error.message + " " + (error.help ?? "")
             }
         }
-        var cases: [(read: (String) -> String, secrets: [String])] = []
-        for (name, section) in CredentialChain.parseINI(text) {
-            let secrets = keys.compactMap { section[$0] }.filter { $0.count >= 6 }
-            cases.append(
-                ({ t in said { () throws(CredentialError) in try CredentialChain.iniProfile(text: t, path: "credentials", name) } }, secrets))
-        }
-        if let root = try? JSONParser.parse(SourceFile(name: "c", bytes: bytes)) {
-            for p in root.objectValue?["profiles"]?.arrayValue ?? [] {
-                guard let o = p.objectValue, let name = o["name"]?.stringValue else { continue }
-                let secrets = keys.compactMap { o[$0]?.stringValue }.filter { $0.count >= 6 }
-                cases.append(
-                    (
-                        { t in said { () throws(CredentialError) in try CredentialChain.cliProfile(bytes: Array(t.utf8), path: "config.json", name) }
-                        }, secrets
-                    ))
+        for (name, section) in CredentialChain.parseINI(text) where !name.contains("]") {
+            for key in ["access_key_secret", "sts_token"] where section[key] != nil {
+                func read(_ value: String) -> String {
+                    let t = text + "\n[\(name)]\n\(key) = \(value)\n"
+                    return said { () throws(CredentialError) in try CredentialChain.iniProfile(text: t, path: "credentials", name) }
+                }
+                Invariant.check(read(variants.0) == read(variants.1), "a section's \(key) changes what is said about it")
             }
         }
-        let templates = "Credentials(accessKeyId: secret: <redacted> securityToken: lacks `access_key_id` or `access_key_secret` `sts_token`"
-        for c in cases {
-            let out = c.read(text)
-            for s in c.secrets where text.components(separatedBy: s).count == 2 && !templates.contains(s) {
-                Invariant.check(!out.contains(s), "a profile's secret reached its message or description")
+        guard let root = try? JSONParser.parse(SourceFile(name: "c", bytes: bytes)) else { return }
+        for (n, p) in (root.objectValue?["profiles"]?.arrayValue ?? []).enumerated() {
+            guard let o = p.objectValue, let name = o["name"]?.stringValue else { continue }
+            for key in ["access_key_secret", "sts_token"] where o[key]?.stringValue != nil {
+                func read(_ value: String) -> String {
+                    var w = JSONWriter()
+                    rewrite(root, profile: n, key: key, value: value, into: &w)
+                    return said { () throws(CredentialError) in try CredentialChain.cliProfile(bytes: w.bytes, path: "config.json", name) }
+                }
+                Invariant.check(read(variants.0) == read(variants.1), "a profile's \(key) changes what is said about it")
             }
         }
+    }
+
+    /// The config written back with profile `profile`'s `key` set to `value`.
+    static func rewrite(_ root: JSONValue, profile: Int, key: String, value: String, into w: inout JSONWriter) {
+        guard let o = root.objectValue else { return w.value(root) }
+        w.raw("{")
+        for (i, m) in o.members.enumerated() {
+            if i > 0 { w.comma() }
+            w.string(m.key)
+            w.raw(":")
+            guard m.key == "profiles", let list = m.value.arrayValue else {
+                w.value(m.value)
+                continue
+            }
+            w.raw("[")
+            for (k, item) in list.enumerated() {
+                if k > 0 { w.comma() }
+                guard k == profile, let po = item.objectValue else {
+                    w.value(item)
+                    continue
+                }
+                w.raw("{")
+                for (j, pm) in po.members.enumerated() {
+                    if j > 0 { w.comma() }
+                    w.string(pm.key)
+                    w.raw(":")
+                    if pm.key == key { w.string(value) } else { w.value(pm.value) }
+                }
+                w.raw("}")
+            }
+            w.raw("]")
+        }
+        w.raw("}")
     }
 }
