@@ -386,14 +386,8 @@ enum DiffCommand {
                 )
                 w.raw("}")
                 if let g = e.grant {
-                    let loc = g.statementRef.location
-                    w.raw(",\"locations\":[{\"physicalLocation\":{\"artifactLocation\":{\"uri\":")
-                    w.string(loc.file)
-                    w.raw("},\"region\":{\"startLine\":")
-                    w.int(loc.line)
-                    w.raw(",\"startColumn\":")
-                    w.int(loc.column)
-                    w.raw("}}}]")
+                    w.comma()
+                    LintOutput.sarifLocation(g.statementRef.location, into: &w)
                 }
                 if let why = e.acceptedBecause {
                     w.raw(",\"suppressions\":[{\"kind\":\"external\",\"justification\":")

@@ -383,7 +383,6 @@ enum ExplainDenialCommand {
         w.stringArray(advice.map { $0.hasPrefix("  ") ? String($0.dropFirst(2)) : $0 })
         if d.explicit != true, layer(d) == .accountLevelIdentityBasedPolicy || layer(d) == .resourceGroupLevelIdentityBasedPolicy || layer(d) == nil {
             w.raw(",\"smallestPolicy\":")
-            w.raw("")
             w.append(contentsOf: Array(smallestStatement(d, catalog: Catalog.shared).utf8))
         }
         if let s = simulation {

@@ -137,17 +137,24 @@ enum LintOutput {
             if n > 0 || !r.findings.isEmpty { w.comma() }
             w.raw("{\"ruleId\":\"ExpectationFailed\",\"kind\":\"pass\",\"level\":\"none\",\"message\":{\"text\":")
             w.string("expectation met: \(pass.name)")
-            w.raw("},\"locations\":[{\"physicalLocation\":{\"artifactLocation\":{\"uri\":")
-            w.string(pass.at.file)
-            w.raw("},\"region\":{\"startLine\":")
-            w.int(pass.at.line)
-            w.raw(",\"startColumn\":")
-            w.int(pass.at.column)
-            w.raw("}}}]}")
+            w.raw("},")
+            sarifLocation(pass.at, into: &w)
+            w.raw("}")
         }
         w.raw("]}]}")
         output.outBytes(w.bytes)
         output.out("")
+    }
+
+    /// `"locations":[{"physicalLocation":{…, "region":{"startLine", "startColumn"}}}]` for a point.
+    static func sarifLocation(_ at: SourceLocation, into w: inout JSONWriter) {
+        w.raw("\"locations\":[{\"physicalLocation\":{\"artifactLocation\":{\"uri\":")
+        w.string(at.file)
+        w.raw("},\"region\":{\"startLine\":")
+        w.int(at.line)
+        w.raw(",\"startColumn\":")
+        w.int(at.column)
+        w.raw("}}}]")
     }
 
     /// GitHub Actions workflow commands (`::error file=…,line=…,col=…::message`).

@@ -171,14 +171,14 @@ public struct Denial: Sendable {
         case .list(let l): return l
         case .object(let members):
             // `<AuthConditions><AuthCondition>…</AuthCondition>…</AuthConditions>`
-            if let k = members.first?.key, members.allSatisfy({ $0.key == k }) { return members.flatMap { m in items(m.value, single: true) } }
+            if let k = members.first?.key, members.allSatisfy({ $0.key == k }) {
+                return members.flatMap { m -> [APINode] in
+                    if case .list(let l) = m.value { return l }
+                    return [m.value]
+                }
+            }
             return [n]
         case .text: return [n]
         }
-    }
-
-    static func items(_ n: APINode, single: Bool) -> [APINode] {
-        if case .list(let l) = n { return l }
-        return [n]
     }
 }
