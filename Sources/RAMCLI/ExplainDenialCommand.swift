@@ -95,6 +95,7 @@ enum ExplainDenialCommand {
     // MARK: - Reading the denial
 
     static func principalPhrase(_ d: Denial) -> String {
+        if d.principalType == nil && d.principalName == nil && d.accountId == nil { return "(the body does not say)" }
         let kind: String
         switch d.principalType {
         case "SubUser"?: kind = "RAM user"
@@ -140,6 +141,11 @@ enum ExplainDenialCommand {
                 "add the caller to the trust policy: {\"Effect\": \"Allow\", \"Action\": \"sts:AssumeRole\", \"Principal\": {\"RAM\": [\"acs:ram::<account-id>:root\"]}} (or name the user or role instead of root)"
             )
         case .accountLevelIdentityBasedPolicy?, .resourceGroupLevelIdentityBasedPolicy?, nil:
+            if layer(d) == nil {
+                out.append(
+                    "the body names no layer (no AccessDeniedDetail): the most common cause is that no identity policy allows the call; a control policy, a session policy or a trust policy can also deny it (`--account SNAPSHOT` re-simulates)"
+                )
+            }
             let scope = layer(d) == .resourceGroupLevelIdentityBasedPolicy ? "in the resource group" : "at account level"
             if explicit {
                 out.append("a Deny statement in a policy attached to the principal \(scope) (directly, or through a group) matches `\(action)`")
@@ -147,7 +153,9 @@ enum ExplainDenialCommand {
                     "change that statement: remove `\(action)` from its Action, or narrow its Resource or Condition (give `--account SNAPSHOT` to have it pointed at)"
                 )
             } else {
-                out.append("no policy attached to the principal \(scope) (directly, or through a group) allows `\(action)`")
+                out.append(
+                    (layer(d) == nil ? "if so: " : "")
+                        + "no policy attached to the principal \(scope) (directly, or through a group) allows `\(action)`")
                 out.append("attach a policy with the smallest statement that allows it:")
                 out.append("  " + smallestStatement(d, catalog: catalog))
                 let facts = catalog.facts(action.lowercased())
@@ -307,11 +315,13 @@ enum ExplainDenialCommand {
 
     static func text(_ d: Denial, advice: [String], simulation: Simulation?) -> String {
         var lines: [String] = []
-        let how = d.explicit.map { $0 ? "explicit deny" : "implicit deny" } ?? "denied"
-        let layerText = layer(d).map { "\($0.phrase) (\($0.rawValue))" } ?? (d.policyType.map { "`\($0)`" } ?? "an unnamed layer")
-        lines.append("DENIED (\(how)) by the \(layerText)")
+        let how = d.explicit.map { $0 ? " (explicit deny)" : " (implicit deny)" } ?? ""
+        let layerText =
+            layer(d).map { "the \($0.phrase) (\($0.rawValue))" }
+            ?? (d.policyType.map { "policy type `\($0)`" } ?? "RAM (the body does not name the layer)")
+        lines.append("DENIED\(how) by \(layerText)")
         lines.append("  who:  \(principalPhrase(d))")
-        lines.append("  what: `\(d.action ?? "unknown action")`" + (d.resource.map { " on `\($0)`" } ?? ""))
+        lines.append("  what: " + (d.action.map { "`\($0)`" } ?? "(the body does not name the action)") + (d.resource.map { " on `\($0)`" } ?? ""))
         var from = "  from: \(d.shape)"
         if let c = d.code { from += ", code \(c)" }
         if let r = d.requestId { from += ", request \(r)" }

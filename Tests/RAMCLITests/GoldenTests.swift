@@ -155,6 +155,7 @@ let goldenCases: [GoldenCase] = [
     GoldenCase(name: "denial-oss-xml", args: ["explain-denial", "\(denials)/oss-explicit.xml"]),
     GoldenCase(name: "denial-cli-output", args: ["explain-denial", "\(denials)/cli-output.txt", "--format", "json"]),
     GoldenCase(name: "denial-adb-detail-alone", args: ["explain-denial", "Tests/Corpus/ram-examples/31-accessdenieddetail-example-adb.json"]),
+    GoldenCase(name: "denial-code-only", args: ["explain-denial", "\(denials)/code-only.json"]),
     GoldenCase(name: "denial-broken", args: ["explain-denial", "\(denials)/broken.json"]),
     GoldenCase(name: "denial-not-a-denial", args: ["explain-denial", "\(denials)/not-denial.json"]),
     GoldenCase(name: "denial-user-id-unknown", args: ["explain-denial", "\(denials)/cli-output.txt"] + acct),
