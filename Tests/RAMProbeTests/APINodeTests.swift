@@ -81,3 +81,23 @@ struct DenialTests {
         }
     }
 }
+
+@Suite("XML is checked before FoundationXML sees it")
+struct SafeXMLTests {
+    @Test("UTF-8, the declaration only at the start, no other processing instruction, no DOCTYPE")
+    func refusals() {
+        #expect(SafeXML.refusal(Array("<?xml version='1.0'?><Error/>".utf8)) == nil)
+        #expect(SafeXML.refusal(Array("\u{FEFF}\n <?xml version='1.0'?><Error/>".utf8)) == nil)
+        #expect(SafeXML.refusal(Array("<Error><Code>x</Code></Error>".utf8)) == nil)
+        #expect(SafeXML.refusal(Array("<?xm?>\n<Error/>".utf8)) != nil, "FoundationXML reads a null pointer for this")
+        #expect(SafeXML.refusal(Array("<Error><?php x ?></Error>".utf8)) != nil)
+        #expect(SafeXML.refusal(Array("<?xml?><Error/>".utf8)) != nil)
+        #expect(SafeXML.refusal(Array("<Error/><?xml version='1.0'?>".utf8)) != nil)
+        #expect(SafeXML.refusal(Array("<!DOCTYPE r [<!ENTITY a 'b'>]><r/>".utf8)) != nil)
+        #expect(SafeXML.refusal(Array("<r><!doctype x></r>".utf8)) != nil)
+        #expect(SafeXML.refusal([0x3C, 0x41, 0xFF, 0x3E]) != nil, "FoundationXML traps on a non-UTF-8 name")
+        // And every reader turns a refusal into "not this format", never a crash.
+        #expect(ErrorBody.parse(Array("<?xm?><Error><Code>x</Code></Error>".utf8)) == nil)
+        #expect(APINode.parse(Array("<?xm?><R/>".utf8)) == nil)
+    }
+}
