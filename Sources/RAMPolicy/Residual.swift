@@ -102,9 +102,13 @@ public struct Residual: Sendable, CustomStringConvertible {
     }
 
     /// "only if …", or "unless …" when every condition is a negated one.
-    public var onlyIf: String {
+    public var onlyIf: String { introduced(by: "only if") }
+
+    /// The condition after `word` ("only if", "when"), or after nothing when it already starts
+    /// with "unless".
+    public func introduced(by word: String) -> String {
         let d = description
-        return d.hasPrefix("unless ") ? d : "only if " + d
+        return d.hasPrefix("unless ") ? d : word + " " + d
     }
 
     /// "`acs:SourceIp` in `10.0.0.0/8` and `acs:MFAPresent` is `true`, or …, unless …": terms

@@ -112,8 +112,9 @@ public struct AccountFetcher: Sendable {
         init(_ n: Int) { state = Mutex((0, Array(repeating: nil, count: n))) }
     }
 
-    func call(_ counter: Counter, _ action: String, _ params: [(String, String)]) -> Result<APINode, APIError> {
-        let r = ram.call(action, params)
+    /// One call (RAM unless `client` says otherwise), counted for the progress line.
+    func call(_ counter: Counter, _ action: String, _ params: [(String, String)], client: RPCClient? = nil) -> Result<APINode, APIError> {
+        let r = (client ?? ram).call(action, params)
         let (d, k) = counter.done()
         progress?(d, k)
         return r
@@ -314,10 +315,7 @@ public struct AccountFetcher: Sendable {
         for ref in account.policies.keys where !keptRefs.contains(ref) { account.policies[ref] = nil }
         if account.accountId.isEmpty {
             counter.add(known: 1)
-            let r = sts.call("GetCallerIdentity")
-            let (d, k) = counter.done()
-            progress?(d, k)
-            switch r {
+            switch call(counter, "GetCallerIdentity", [], client: sts) {
             case .success(let node) where !(node.string("AccountId") ?? "").isEmpty: account.accountId = node.string("AccountId") ?? ""
             case .success: throw FetchError(message: "GetCallerIdentity gave no AccountId", help: "give `--account-id`")
             case .failure(let e): throw FetchError(message: "the account id is unknown: GetCallerIdentity failed: \(e)", help: "give `--account-id`")

@@ -38,7 +38,7 @@ public struct AccessChange: Sendable {
         var s = allResources ? "on `*` (All Resources)" : "on `\(resource)`"
         if let rg = resourceGroup { s += " in resource group `\(rg)`" }
         if let c = condition {
-            s += " \(c.onlyIf.replacingOccurrences(of: "only if ", with: "when "))"
+            s += " " + c.introduced(by: "when")
         } else {
             s += ", whatever the request context"
         }
